@@ -1,0 +1,247 @@
+"""The data contract: what an award document is, and the names shown for it.
+
+Every other module takes level names, kinds of body, field names and their
+French/English labels from here, so that a fact is stated once. Validation is
+hand-written rather than delegated to pydantic: importing pydantic alone costs
+more than the whole start-up budget of the CLI, and the schema is small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from territoria_cli.text import fold
+
+Level = Literal["or", "argent", "bronze"]
+Kind = Literal["commune", "arrondissement", "epci", "departement", "region"]
+Lang = Literal["fr", "en"]
+
+#: Levels from the highest award down; this order is the natural sort order.
+LEVELS: tuple[Level, ...] = ("or", "argent", "bronze")
+KINDS: tuple[Kind, ...] = ("commune", "arrondissement", "epci", "departement", "region")
+LANGS: tuple[Lang, ...] = ("fr", "en")
+
+#: What users may type for a level (after folding), beyond the level itself.
+LEVEL_ALIASES: dict[str, Level] = {
+    "d'or": "or",
+    "gold": "or",
+    "d'argent": "argent",
+    "silver": "argent",
+    "de bronze": "bronze",
+}
+
+LEVEL_LABELS: dict[Lang, dict[Level, str]] = {
+    "fr": {"or": "Or", "argent": "Argent", "bronze": "Bronze"},
+    "en": {"or": "Gold", "argent": "Silver", "bronze": "Bronze"},
+}
+
+KIND_LABELS: dict[Lang, dict[Kind, str]] = {
+    "fr": {
+        "commune": "Commune",
+        "arrondissement": "Arrondissement",
+        "epci": "EPCI",
+        "departement": "Département",
+        "region": "Région",
+    },
+    "en": {
+        "commune": "Municipality",
+        "arrondissement": "District",
+        "epci": "Intermunicipality (EPCI)",
+        "departement": "Département",
+        "region": "Region",
+    },
+}
+
+#: Labels of the award fields for readers (table headers, CSV header, reports).
+#: The keys are the public field names, also the keys of ``--columns``.
+FIELD_LABELS: dict[Lang, dict[str, str]] = {
+    "fr": {
+        "id": "Identifiant",
+        "year": "Année",
+        "level": "Niveau",
+        "category": "Catégorie",
+        "sponsor": "Parrain",
+        "laureate": "Lauréat",
+        "laureates": "Collectivités",
+        "kind": "Type de collectivité",
+        "department": "Département",
+        "region": "Région",
+        "title": "Titre",
+        "summary_title": "Titre du résumé",
+        "summary": "Résumé",
+        "excellence": "TERRITORIA d'Excellence",
+        "budget": "Budget",
+    },
+    "en": {
+        "id": "ID",
+        "year": "Year",
+        "level": "Level",
+        "category": "Category",
+        "sponsor": "Sponsor",
+        "laureate": "Laureate",
+        "laureates": "Bodies",
+        "kind": "Kind of body",
+        "department": "Département",
+        "region": "Region",
+        "title": "Title",
+        "summary_title": "Summary title",
+        "summary": "Summary",
+        "excellence": "TERRITORIA d'Excellence",
+        "budget": "Budget",
+    },
+}
+
+
+class InvalidAward(ValueError):
+    """An award document breaks the contract; the message says which and how."""
+
+
+@dataclass(frozen=True, slots=True)
+class Laureate:
+    """One legal body behind an award (a joint dossier has several)."""
+
+    name: str
+    kind: Kind
+    department: str | None
+    region: str
+
+    def to_document(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "department": self.department, "region": self.region}
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    """One award of the palmarès, as stored in ``data/awards.json``."""
+
+    id: str
+    year: int
+    level: Level
+    category: str
+    sponsor: str | None
+    laureate: str
+    laureates: tuple[Laureate, ...]
+    title: str
+    summary_title: str
+    summary: str
+    excellence: bool
+    budget: str | None
+
+    @classmethod
+    def from_document(cls, document: Any) -> Award:
+        """Validate a stored or imported document and build the award.
+
+        Raises :class:`InvalidAward` naming the first field at fault; callers
+        add where the document came from (file, position).
+        """
+        if not isinstance(document, dict):
+            raise InvalidAward(f"expected an object, got {_type_name(document)}")
+        missing = [name for name in AWARD_FIELDS if name not in document]
+        if missing:
+            raise InvalidAward(f"missing field(s): {', '.join(missing)}")
+        unknown = sorted(set(document) - set(AWARD_FIELDS))
+        if unknown:
+            raise InvalidAward(f"unknown field(s): {', '.join(unknown)}")
+        for name, expected in _SCALAR_TYPES.items():
+            value = document[name]
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise InvalidAward(f"field {name!r} must be {_expected_name(expected)}, got {_type_name(value)}")
+        for name in ("id", "category", "laureate", "title", "summary_title", "summary"):
+            if not document[name].strip():
+                raise InvalidAward(f"field {name!r} must not be empty")
+        if document["level"] not in LEVELS:
+            raise InvalidAward(f"level {document['level']!r} is not one of {', '.join(LEVELS)}")
+        bodies = document["laureates"]
+        if not isinstance(bodies, list) or not bodies:
+            raise InvalidAward("field 'laureates' must be a non-empty list of bodies")
+        return cls(
+            id=document["id"],
+            year=document["year"],
+            level=document["level"],
+            category=document["category"],
+            sponsor=document["sponsor"],
+            laureate=document["laureate"],
+            laureates=tuple(_laureate(body, position) for position, body in enumerate(bodies, 1)),
+            title=document["title"],
+            summary_title=document["summary_title"],
+            summary=document["summary"],
+            excellence=document["excellence"],
+            budget=document["budget"],
+        )
+
+    def to_document(self) -> dict[str, Any]:
+        """The award as stored and as printed by ``--json``: plain JSON types."""
+        document = {name: getattr(self, name) for name in AWARD_FIELDS}
+        document["laureates"] = [body.to_document() for body in self.laureates]
+        return document
+
+
+#: The public field names, in the order of the stored documents.
+AWARD_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(Award))
+
+_SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "year": int,
+    "level": str,
+    "category": str,
+    "sponsor": (str, type(None)),
+    "laureate": str,
+    "title": str,
+    "summary_title": str,
+    "summary": str,
+    "excellence": bool,
+    "budget": (str, type(None)),
+}
+
+
+def _laureate(body: Any, position: int) -> Laureate:
+    where = f"laureates[{position}]"
+    if not isinstance(body, dict):
+        raise InvalidAward(f"{where} must be an object, got {_type_name(body)}")
+    for name in ("name", "kind", "region"):
+        if not isinstance(body.get(name), str) or not body[name].strip():
+            raise InvalidAward(f"{where}.{name} must be a non-empty string")
+    if body["kind"] not in KINDS:
+        raise InvalidAward(f"{where}.kind {body['kind']!r} is not one of {', '.join(KINDS)}")
+    department = body.get("department")
+    if body["kind"] == "region":
+        if department is not None:
+            raise InvalidAward(f"{where}.department must be null for a région")
+    elif not isinstance(department, str) or not department:
+        raise InvalidAward(f"{where}.department must be a département code such as \"06\" or \"971\"")
+    unknown = sorted(set(body) - {"name", "kind", "department", "region"})
+    if unknown:
+        raise InvalidAward(f"{where} has unknown field(s): {', '.join(unknown)}")
+    return Laureate(name=body["name"], kind=body["kind"], department=department, region=body["region"])
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _expected_name(expected: type | tuple[type, ...]) -> str:
+    options = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join({int: "an integer", str: "a string", bool: "a boolean", type(None): "null"}[t] for t in options)
+
+
+def parse_level(value: str) -> Level:
+    """Read a level as a user types it: "OR", "d'Or", "gold", "Argent"…
+
+    Raises :class:`ValueError` listing the valid names.
+    """
+    folded = fold(value.strip())
+    if folded in LEVELS:
+        return folded  # type: ignore[return-value]
+    if folded in LEVEL_ALIASES:
+        return LEVEL_ALIASES[folded]
+    raise ValueError(f"unknown level {value!r}; valid levels: {', '.join(LEVELS)}")
+
+
+def parse_kind(value: str) -> Kind:
+    """Read a kind of body as a user types it: "Département", "EPCI", "région"…"""
+    folded = fold(value.strip())
+    if folded in KINDS:
+        return folded  # type: ignore[return-value]
+    raise ValueError(f"unknown kind {value!r}; valid kinds: {', '.join(KINDS)}")
