@@ -47,13 +47,16 @@ class CommandFailed(RuntimeError):
 
 
 def _reap(process: subprocess.Popen[bytes], command: Command, started: float,
-          output: bytes, errors: bytes) -> Run:
-    """Wait for ``process`` with ``wait4`` and turn it into a :class:`Run`."""
+          output: bytes, diagnostics: Callable[[], bytes]) -> Run:
+    """Wait for ``process`` with ``wait4`` and turn it into a :class:`Run`.
+
+    ``diagnostics`` is only called when the command failed, to show why.
+    """
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        detail = (errors or output).decode(errors="replace")[-2000:]
+        detail = diagnostics().decode(errors="replace")[-2000:]
         raise CommandFailed(f"{command.label} exited {process.returncode}: "
                             f"{' '.join(command.argv)}\n{detail}")
     return Run(seconds, usage.ru_maxrss, output)
@@ -66,6 +69,11 @@ def run_piped(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
     stdout to EOF can never deadlock on a full stderr pipe.
     """
     with tempfile.TemporaryFile() as errors:
+
+        def stderr_or_stdout() -> bytes:
+            errors.seek(0)
+            return errors.read() or output
+
         started = time.perf_counter()
         process = subprocess.Popen(command.argv, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=errors,
@@ -73,24 +81,7 @@ def run_piped(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
         assert process.stdout is not None
         output = process.stdout.read()
         process.stdout.close()
-        run = _reap_with_errors(process, command, started, output, errors)
-    return run
-
-
-def _reap_with_errors(process: subprocess.Popen[bytes], command: Command,
-                      started: float, output: bytes, errors: object) -> Run:
-    """Reap ``process``; on failure include what it wrote to stderr."""
-    assert hasattr(errors, "seek") and hasattr(errors, "read")
-    try:
-        return _reap(process, command, started, output, b"")
-    except CommandFailed:
-        errors.seek(0)
-        return _reap_failed(command, process.returncode, errors.read() or output)
-
-
-def _reap_failed(command: Command, code: int | None, detail: bytes) -> Run:
-    raise CommandFailed(f"{command.label} exited {code}: {' '.join(command.argv)}\n"
-                        f"{detail.decode(errors='replace')[-2000:]}")
+        return _reap(process, command, started, output, stderr_or_stdout)
 
 
 def run_pty(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
@@ -124,7 +115,7 @@ def run_pty(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
             os.close(slave)
         os.close(master)
     output = b"".join(chunks)
-    return _reap(process, command, started, output, output)
+    return _reap(process, command, started, output, lambda: output)
 
 
 Runner = Callable[[Command, Mapping[str, str], Path], Run]
