@@ -1,17 +1,45 @@
-"""Where the palmarès is stored, and reading it safely.
+"""Where the palmarès is stored, reading it safely, and importing into it.
 
 The store is a TinyDB JSON file whose table ``awards`` holds one document per
 award. Reading never writes: the file is opened read-only, so that a packaged
 or shared store keeps its bytes, and a missing file is reported, not created.
+
+TinyDB stays the authority on the format (its ``JSONStorage`` reads the file,
+and what we write opens with ``TinyDB(path, access_mode="r")``), but the write
+path does not go through it, because TinyDB promises none of what an import
+needs:
+
+- no atomicity: ``JSONStorage.write`` seeks to 0, overwrites and truncates the
+  file in place, so a crash or Ctrl-C mid-write leaves a damaged store; the
+  maintainer's advice is to write a temporary file and rename it
+  (msiemens/tinydb#6, #144: "TinyDB offers no ACID guarantees");
+- no concurrency: the docs' "Why not use TinyDB" section rules out access from
+  several processes, and the tracker shows what happens without a lock
+  (#305, #529, #537: interleaved seeks, duplicated or lost content);
+- its default ``access_mode="r+"`` creates a missing file even to read it
+  (#136), hence ``access_mode="r"`` on the read path.
+
+So an import validates everything first, holds a ``filelock`` lock on
+``<store>.lock``, re-reads the store under it, and replaces the file with
+:func:`territoria_cli.files.atomic_write_text`. Readers take no lock: the
+rename means they see the old store or the new one, never a mix.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from territoria_cli.model import Award, InvalidAward
+from territoria_cli.files import OutputError, atomic_write_text
+from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, InvalidAward, parse_level
+from territoria_cli.text import fold
 
 #: Environment variable naming the store when ``--db`` is not given.
 STORE_ENV_VAR = "TERRITORIA_DB"
@@ -50,8 +78,21 @@ def read_documents(path: Path) -> dict[str, object]:
 
     Uses TinyDB's own JSON storage, read-only and in UTF-8, and checks the
     shape TinyDB itself would silently accept or crash on (an empty file, a
-    list at the top, a missing table).
+    list at the top, a missing table, a document id that is not a number).
     """
+    return _read_content(path)[AWARDS_TABLE]
+
+
+def load_awards(path: Path) -> list[Award]:
+    """Read and validate every award of the store, in stored order.
+
+    Raises :class:`StoreError` naming the file and the first document at fault.
+    """
+    return [award for _, award in _validated_store(path, read_documents(path))]
+
+
+def _read_content(path: Path) -> dict[str, Any]:
+    """The whole TinyDB content of the store (every table), shape-checked."""
     from tinydb.storages import JSONStorage
 
     if path.is_dir():
@@ -68,6 +109,9 @@ def read_documents(path: Path) -> dict[str, object]:
         raise StoreError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
     except UnicodeDecodeError:
         raise StoreError(f"{path}: not UTF-8 text") from None
+    except (ValueError, RecursionError) as error:
+        # json's other refusals: integers too long to convert, absurd nesting.
+        raise StoreError(f"{path}: not a usable JSON file ({error})") from None
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
     finally:
@@ -76,25 +120,303 @@ def read_documents(path: Path) -> dict[str, object]:
         raise StoreError(f"{path}: the file is empty, expected a TinyDB store with an {AWARDS_TABLE!r} table")
     if not isinstance(content, dict) or not isinstance(content.get(AWARDS_TABLE), dict):
         raise StoreError(f"{path}: not a territoria store: expected an object with an {AWARDS_TABLE!r} table")
-    return content[AWARDS_TABLE]
+    for doc_id in content[AWARDS_TABLE]:
+        if not (doc_id.isascii() and doc_id.isdigit()):
+            raise StoreError(
+                f"{path}: not a territoria store: document id {doc_id!r} in the {AWARDS_TABLE!r} table is not a number"
+            )
+    return content
 
 
-def load_awards(path: Path) -> list[Award]:
-    """Read and validate every award of the store, in stored order.
-
-    Raises :class:`StoreError` naming the file and the first document at fault.
-    """
+def _validated_store(path: Path, table: dict[str, Any]) -> list[tuple[str, Award]]:
+    """Every stored award with its document id; the first bad one is an error."""
     awards = []
     seen: set[str] = set()
-    for doc_id, document in read_documents(path).items():
+    for doc_id, document in table.items():
         try:
             award = Award.from_document(document)
         except InvalidAward as error:
-            label = document.get("id") if isinstance(document, dict) else None
-            where = f"document {doc_id}" + (f" ({label})" if isinstance(label, str) else "")
-            raise StoreError(f"{path}: {where}: {error}") from None
+            raise StoreError(f"{path}: document {doc_id}{_id_label(document)}: {error}") from None
         if award.id in seen:
             raise StoreError(f"{path}: document {doc_id}: duplicate id {award.id!r}")
         seen.add(award.id)
+        awards.append((doc_id, award))
+    return awards
+
+
+def _id_label(document: Any) -> str:
+    label = document.get("id") if isinstance(document, dict) else None
+    return f" ({label})" if isinstance(label, str) and label.strip() else ""
+
+
+# --------------------------------------------------------------------------- import
+
+#: How long an import waits for another import of the same store to finish.
+LOCK_TIMEOUT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did, by award id, in the order of the imported file."""
+
+    added: list[str]
+    replaced: list[str]
+    unchanged: list[str]
+
+
+def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = False) -> ImportReport:
+    """Add award documents to a user store, all of them or none.
+
+    Every document is validated before the store is touched. Importing the
+    same documents twice changes nothing (the file is not even rewritten); a
+    different award under an id already stored is refused unless ``replace``.
+    A missing store is created, in a folder that must exist. The packaged
+    palmarès is never modified.
+
+    Raises :class:`StoreError` naming what is wrong; the store is then as it was.
+    """
+    _refuse_packaged_store(store)
+    awards = _validated_import((f"award {position}", document) for position, document in enumerate(documents, 1))
+    target = Path(os.path.realpath(store))
+    if not target.parent.is_dir():
+        raise StoreError(f"{store}: the folder {target.parent} does not exist; create it first")
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        with lock:
+            return _merge_and_write(store, target, awards, replace=replace)
+    except Timeout:
+        raise StoreError(
+            f"{store}: another import has held the lock {lock.lock_file} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
+            "try again when it has finished"
+        ) from None
+    except PermissionError:
+        raise StoreError(f"{store}: cannot create the lock file {lock.lock_file} (permission denied)") from None
+
+
+def _refuse_packaged_store(store: Path) -> None:
+    packaged = packaged_store_path()
+    same = Path(os.path.realpath(store)) == Path(os.path.realpath(packaged))
+    if not same and store.exists() and packaged.exists():
+        same = os.path.samefile(store, packaged)
+    if same:
+        raise StoreError(
+            f"{store}: this is the palmarès packaged with territoria, which is never modified; "
+            f"import into a store of your own: `territoria import FILE --db my-awards.json` creates one "
+            f"(or set {STORE_ENV_VAR} to its path)"
+        )
+
+
+def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace: bool) -> ImportReport:
+    """The part under the lock: re-read, merge by id, write once if anything changed."""
+    exists = target.exists()
+    content: dict[str, Any] = _read_content(store) if exists else {AWARDS_TABLE: {}}
+    table: dict[str, Any] = content[AWARDS_TABLE]
+    stored = {award.id: (doc_id, award) for doc_id, award in _validated_store(store, table)}
+    report = ImportReport(added=[], replaced=[], unchanged=[])
+    conflicts = [award.id for award in awards if award.id in stored and stored[award.id][1] != award]
+    if conflicts and not replace:
+        raise StoreError(
+            f"{store}: {len(conflicts)} imported award(s) differ from the award stored under the same id: "
+            f"{_shorten(conflicts)}; nothing was imported (re-run with --replace to overwrite them)"
+        )
+    next_doc_id = max((int(doc_id) for doc_id in table), default=0) + 1
+    for award in awards:
+        if award.id not in stored:
+            table[str(next_doc_id)] = award.to_document()
+            next_doc_id += 1
+            report.added.append(award.id)
+        elif stored[award.id][1] != award:
+            table[stored[award.id][0]] = award.to_document()
+            report.replaced.append(award.id)
+        else:
+            report.unchanged.append(award.id)
+    if exists and not (report.added or report.replaced):
+        return report
+    try:
+        atomic_write_text(target, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
+    except OutputError as error:
+        raise StoreError(f"{error}; nothing was imported") from None
+    return report
+
+
+def _validated_import(documents: Iterable[tuple[str, Any]], source: str = "") -> list[Award]:
+    """Validate every (position, document) before anything is written.
+
+    ``source`` names the file in messages ("FILE: "), the positions say where
+    in it (an award number, or a CSV row and line).
+    """
+    awards = []
+    first_seen: dict[str, str] = {}
+    for where, document in documents:
+        try:
+            award = Award.from_document(document)
+        except InvalidAward as error:
+            raise StoreError(f"{source}{where}{_id_label(document)}: {error}; nothing was imported") from None
+        if award.id in first_seen:
+            raise StoreError(
+                f"{source}{where}: id {award.id!r} is already used by {first_seen[award.id]}; nothing was imported"
+            )
+        first_seen[award.id] = where
         awards.append(award)
     return awards
+
+
+def _shorten(ids: list[str], shown: int = 5) -> str:
+    listed = ", ".join(ids[:shown])
+    return listed if len(ids) <= shown else f"{listed} and {len(ids) - shown} more"
+
+
+# --------------------------------------------------------------------------- import files
+
+#: What a CSV header cell may say for each column, folded: the public field
+#: name or its label in any language (an export's header uses the labels).
+#: The body columns of exports (kind, department, region) map to themselves
+#: and are ignored on import: the laureates column carries the same facts.
+_CSV_COLUMNS: dict[str, str] = {
+    fold(name): name for labels in FIELD_LABELS.values() for name in labels
+} | {
+    fold(label): name for labels in FIELD_LABELS.values() for name, label in labels.items()
+}
+_TRUE = {"true", "oui", "yes", "vrai", "1"}
+_FALSE = {"false", "non", "no", "faux", "0"}
+#: A text cell exported with formula neutralisation starts with "'" then one of these.
+_NEUTRALISED = re.compile(r"'(?=[=+\-@\t\r])")
+
+
+def read_import_file(path: Path) -> list[dict[str, Any]]:
+    """The award documents of a file to import, validated, in file order.
+
+    Two formats, told apart by the first character:
+
+    - JSON: a list of award documents (as printed by ``--json`` or
+      ``territoria export --format json``), or a whole territoria store.
+    - CSV, comma or semicolon separated, UTF-8 with or without BOM (the Excel
+      variant of the export has both): a header row naming the columns by
+      public field name or by their label in any language, so an export with
+      every column reads back. Cells: empty means null; ``year`` is a whole
+      number; ``level`` a level name or label ("or", "Gold"); ``excellence``
+      true/false (or oui/non, yes/no, 1/0); ``laureates`` the JSON text of
+      the list of bodies. A text cell starting with "'" followed by = + - @,
+      tab or carriage return loses the "'", which the export adds so that
+      spreadsheets do not run the cell as a formula.
+
+    Raises :class:`StoreError` naming the file and the award at fault (its
+    position, CSV row and line, and id); nothing is half-read.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a file to import") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+    start = text.lstrip()[:1]
+    if not start:
+        raise StoreError(f"{path}: the file is empty; expected a JSON list of award documents or a CSV file")
+    located = _json_documents(path, text) if start in "[{" else _csv_documents(path, text)
+    if not located:
+        raise StoreError(f"{path}: no awards to import")
+    return [award.to_document() for award in _validated_import(located, source=f"{path}: ")]
+
+
+def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
+    try:
+        content = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise StoreError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except (ValueError, RecursionError) as error:
+        raise StoreError(f"{path}: not a usable JSON file ({error})") from None
+    if isinstance(content, dict) and isinstance(content.get(AWARDS_TABLE), dict):
+        documents = list(content[AWARDS_TABLE].values())
+    elif isinstance(content, list):
+        documents = content
+    else:
+        raise StoreError(f"{path}: expected a JSON list of award documents (or a territoria store)")
+    return [(f"award {position}", document) for position, document in enumerate(documents, 1)]
+
+
+def _csv_documents(path: Path, text: str) -> list[tuple[str, Any]]:
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    located: list[tuple[str, Any]] = []
+    try:
+        columns = _csv_header(path, next(reader))
+        first_line = reader.line_num + 1
+        for row in reader:
+            where = f"row {len(located) + 1} (line {first_line})"
+            first_line = reader.line_num + 1
+            if not row:
+                continue
+            if len(row) != len(columns):
+                raise StoreError(f"{path}: {where}: {len(row)} cells, but the header names {len(columns)} columns")
+            located.append((where, _csv_document(path, where, columns, row)))
+    except csv.Error as error:
+        raise StoreError(f"{path}: line {reader.line_num}: not valid CSV ({error})") from None
+    return located
+
+
+def _csv_header(path: Path, header: list[str]) -> list[str]:
+    """The field name of each column; unknown or repeated columns are errors."""
+    columns = []
+    for cell in header:
+        name = _CSV_COLUMNS.get(fold(cell.strip()))
+        if name is None:
+            raise StoreError(
+                f"{path}: unknown column {cell!r} in the header; "
+                f"expected the field names {', '.join(AWARD_FIELDS)} (or their labels)"
+            )
+        if name in columns:
+            raise StoreError(f"{path}: column {cell!r} appears twice in the header")
+        columns.append(name)
+    missing = [name for name in AWARD_FIELDS if name not in columns]
+    if missing:
+        raise StoreError(f"{path}: missing column(s) {', '.join(missing)} in the header")
+    return columns
+
+
+def _csv_document(path: Path, where: str, columns: list[str], row: list[str]) -> dict[str, Any]:
+    """One CSV row as an award document, before validation."""
+    cells = dict(zip(columns, row))
+    document: dict[str, Any] = {}
+    for name in AWARD_FIELDS:
+        cell = _NEUTRALISED.sub("", cells[name], count=1) if cells[name].startswith("'") else cells[name]
+        try:
+            document[name] = _csv_value(name, cell)
+        except ValueError as error:
+            label = cells.get("id", "").strip()
+            raise StoreError(f"{path}: {where}{f' ({label})' if label else ''}: {error}; nothing was imported") from None
+    return document
+
+
+def _csv_value(name: str, cell: str) -> Any:
+    """Decode one cell by the rules of :func:`read_import_file`."""
+    if cell == "":
+        return None
+    if name == "year":
+        if not re.fullmatch(r"\s*\d{1,9}\s*", cell):
+            raise ValueError(f"year {cell!r} is not a whole number")
+        return int(cell)
+    if name == "level":
+        return parse_level(cell)
+    if name == "excellence":
+        folded = fold(cell.strip())
+        if folded in _TRUE | _FALSE:
+            return folded in _TRUE
+        raise ValueError(f"excellence {cell!r} is not true or false")
+    if name == "laureates":
+        try:
+            return json.loads(cell)
+        except ValueError:
+            raise ValueError(
+                'laureates must be the JSON text of a list of bodies, such as '
+                '[{"name": "Albi", "kind": "commune", "department": "81", "region": "Occitanie"}]'
+            ) from None
+    return cell
