@@ -1,0 +1,52 @@
+"""Fixtures shared by the test modules: award documents and small stores built in tmp_path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def award_document(award_id: str = "2099-testville-jardins-partages", **overrides: Any) -> dict[str, Any]:
+    """A valid award document; keyword arguments replace fields."""
+    document: dict[str, Any] = {
+        "id": award_id,
+        "year": 2099,
+        "level": "argent",
+        "category": "Qualité de vie",
+        "sponsor": "Sodexo",
+        "laureate": "Testville",
+        "laureates": [{"name": "Testville", "kind": "commune", "department": "06", "region": "Provence-Alpes-Côte d'Azur"}],
+        "title": "Des jardins partagés « pour tous »",
+        "summary_title": "Jardins partagés",
+        "summary": "La ville ouvre des jardins ; chacun récolte.\n\nUn deuxième paragraphe.",
+        "excellence": False,
+        "budget": None,
+    }
+    document.update(overrides)
+    return document
+
+
+def write_store(path: Path, documents: Sequence[dict[str, Any]]) -> Path:
+    """Write a TinyDB store holding ``documents`` under ids 1, 2, …"""
+    content = {"awards": {str(doc_id): document for doc_id, document in enumerate(documents, 1)}}
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_award_document() -> Callable[..., dict[str, Any]]:
+    return award_document
+
+
+@pytest.fixture
+def make_store(tmp_path: Path) -> Callable[..., Path]:
+    """Build a store in tmp_path: ``make_store([doc, ...], name="store.json")``."""
+
+    def make(documents: Sequence[dict[str, Any]], name: str = "store.json") -> Path:
+        return write_store(tmp_path / name, documents)
+
+    return make
