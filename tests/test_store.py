@@ -1,0 +1,454 @@
+"""The store: damaged stores give clear errors and keep their bytes; imports are all-or-nothing, idempotent and locked."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tinydb import TinyDB
+
+from conftest import award_document
+from territoria_cli import files
+from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS
+from territoria_cli.store import (
+    AWARDS_TABLE,
+    ImportReport,
+    StoreError,
+    import_awards,
+    load_awards,
+    packaged_store_path,
+    read_documents,
+    read_import_file,
+)
+
+MakeStore = Callable[..., Path]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of the folder with its bytes and mtime: what "untouched" means."""
+    return {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in sorted(folder.iterdir())}
+
+
+def stored_documents(store: Path) -> list[dict[str, Any]]:
+    """The awards as TinyDB itself reads them: the format authority."""
+    database = TinyDB(str(store), access_mode="r", encoding="utf-8")
+    try:
+        return [dict(document) for document in database.table(AWARDS_TABLE).all()]
+    finally:
+        database.close()
+
+
+def write_json(path: Path, content: Any) -> Path:
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- reading
+
+GOOD_STORE = json.dumps({"awards": {"1": award_document()}}, ensure_ascii=False, indent=2).encode()
+
+DAMAGED_STORES = {
+    "empty": (b"", "the file is empty"),
+    "blank": (b"  \n", "not valid JSON"),
+    "truncated": (GOOD_STORE[: len(GOOD_STORE) // 2], "not valid JSON (line"),
+    "not JSON": (b"id;title\n1;Jardins\n", "not valid JSON"),
+    "not UTF-8": ('{"awards": {"1": "Élancourt"}}'.encode("latin-1"), "not UTF-8 text"),
+    "a list": (b"[]", "expected an object with an 'awards' table"),
+    "no awards table": (b'{"_default": {}}', "expected an object with an 'awards' table"),
+    "awards as a list": (b'{"awards": []}', "expected an object with an 'awards' table"),
+    "document id not a number": (b'{"awards": {"first": {}}}', "document id 'first'"),
+    "absurd nesting": (b"[" * 100_000, "JSON"),
+}
+
+
+@pytest.mark.parametrize("content, message", DAMAGED_STORES.values(), ids=DAMAGED_STORES.keys())
+def test_a_damaged_store_is_a_clear_error_and_stays_untouched(tmp_path: Path, content: bytes, message: str) -> None:
+    store = tmp_path / "store.json"
+    store.write_bytes(content)
+    before = snapshot(tmp_path)
+    with pytest.raises(StoreError) as raised:
+        load_awards(store)
+    assert str(raised.value).startswith(f"{store}: ")
+    assert message in str(raised.value)
+    assert snapshot(tmp_path) == before
+
+
+def test_an_invalid_document_is_named_with_the_file(make_store: MakeStore, tmp_path: Path) -> None:
+    store = make_store([award_document("2099-a"), award_document("2099-b", level="platine")])
+    before = snapshot(tmp_path)
+    with pytest.raises(StoreError) as raised:
+        load_awards(store)
+    assert str(raised.value) == f"{store}: document 2 (2099-b): level 'platine' is not one of or, argent, bronze"
+    assert snapshot(tmp_path) == before
+
+
+def test_a_duplicate_id_in_the_store_is_named(make_store: MakeStore) -> None:
+    store = make_store([award_document("2099-a"), award_document("2099-a")])
+    with pytest.raises(StoreError, match="document 2: duplicate id '2099-a'"):
+        load_awards(store)
+
+
+def test_a_missing_store_is_a_clear_error_and_is_not_created(tmp_path: Path) -> None:
+    store = tmp_path / "missing.json"
+    with pytest.raises(StoreError, match="no such store file"):
+        load_awards(store)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_as_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder, not a store file"):
+        read_documents(tmp_path)
+
+
+def test_reading_never_changes_the_store(make_store: MakeStore, tmp_path: Path) -> None:
+    store = make_store([award_document("2099-a"), award_document("2099-b", level="or")])
+    before = snapshot(tmp_path)
+    awards = load_awards(store)
+    assert [award.id for award in awards] == ["2099-a", "2099-b"]
+    assert snapshot(tmp_path) == before
+
+
+# --------------------------------------------------------------------------- importing JSON
+
+
+def test_import_creates_a_store_that_tinydb_reads(tmp_path: Path) -> None:
+    store = tmp_path / "mine.json"
+    documents = [award_document("2099-a"), award_document("2099-b", level="or", excellence=True)]
+    report = import_awards(store, documents)
+    assert report == ImportReport(added=["2099-a", "2099-b"], replaced=[], unchanged=[])
+    assert stored_documents(store) == documents
+    text = store.read_text(encoding="utf-8")
+    assert text == json.dumps({"awards": {"1": documents[0], "2": documents[1]}}, ensure_ascii=False, indent=2) + "\n"
+    assert "Côte d'Azur" in text  # ensure_ascii=False: the store stays readable French
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mine.json", "mine.json.lock"]
+
+
+def test_import_adds_after_the_highest_document_id_and_keeps_other_tables(tmp_path: Path) -> None:
+    store = write_json(
+        tmp_path / "store.json",
+        {"_default": {"1": {"note": "kept"}}, "awards": {"1": award_document("2099-a"), "7": award_document("2099-b")}},
+    )
+    report = import_awards(store, [award_document("2099-c")])
+    assert report.added == ["2099-c"]
+    content = json.loads(store.read_text(encoding="utf-8"))
+    assert list(content["awards"]) == ["1", "7", "8"]
+    assert content["_default"] == {"1": {"note": "kept"}}
+    assert [document["id"] for document in stored_documents(store)] == ["2099-a", "2099-b", "2099-c"]
+
+
+def test_read_import_file_reads_a_json_list(tmp_path: Path) -> None:
+    source = write_json(tmp_path / "2018.json", [award_document("2099-a"), award_document("2099-b")])
+    assert read_import_file(source) == [award_document("2099-a"), award_document("2099-b")]
+
+
+def test_read_import_file_reads_another_store(make_store: MakeStore) -> None:
+    source = make_store([award_document("2099-a")], name="other-store.json")
+    assert read_import_file(source) == [award_document("2099-a")]
+
+
+def test_a_bad_award_in_the_file_is_named_and_nothing_is_written(make_store: MakeStore, tmp_path: Path) -> None:
+    store = make_store([award_document("2099-a")])
+    source = write_json(
+        tmp_path / "import.json", [award_document("2099-b"), award_document("2099-c", year="2018"), award_document("2099-d")]
+    )
+    before = snapshot(tmp_path)
+    with pytest.raises(StoreError) as raised:
+        import_awards(store, read_import_file(source))
+    assert str(raised.value) == (
+        f"{source}: award 2 (2099-c): field 'year' must be an integer, got a string; nothing was imported"
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_import_awards_itself_validates_every_document_first(make_store: MakeStore, tmp_path: Path) -> None:
+    store = make_store([award_document("2099-a")])
+    before = snapshot(tmp_path)
+    with pytest.raises(StoreError, match=r"^award 2 \(2099-c\): missing field\(s\): budget; nothing was imported$"):
+        import_awards(store, [award_document("2099-b"), {k: v for k, v in award_document("2099-c").items() if k != "budget"}])
+    assert snapshot(tmp_path) == before
+
+
+def test_duplicate_ids_in_the_file_are_refused(tmp_path: Path) -> None:
+    source = write_json(tmp_path / "import.json", [award_document("2099-a"), award_document("2099-a", level="or")])
+    with pytest.raises(StoreError, match=r"award 2: id '2099-a' is already used by award 1; nothing was imported"):
+        read_import_file(source)
+    with pytest.raises(StoreError, match="already used"):
+        import_awards(tmp_path / "store.json", [award_document("2099-a"), award_document("2099-a", level="or")])
+    assert not (tmp_path / "store.json").exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"[]", "no awards to import"),
+        (b'{"id": "2099-a"}', "expected a JSON list of award documents"),
+        (b"[{]", "not valid JSON (line 1, column 3"),
+        ("[\"Élancourt\"]".encode("latin-1"), "not UTF-8 text"),
+    ],
+)
+def test_an_unreadable_import_file_is_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    source = tmp_path / "import.json"
+    source.write_bytes(content)
+    with pytest.raises(StoreError, match=f"^{source}: ") as raised:
+        read_import_file(source)
+    assert message in str(raised.value)
+
+
+def test_a_missing_import_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such file"):
+        read_import_file(tmp_path / "nowhere.json")
+
+
+def test_importing_the_same_awards_twice_changes_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "store.json"
+    documents = [award_document("2099-a"), award_document("2099-b")]
+    import_awards(store, documents)
+    before = snapshot(tmp_path)
+    report = import_awards(store, documents)
+    assert report == ImportReport(added=[], replaced=[], unchanged=["2099-a", "2099-b"])
+    assert snapshot(tmp_path) == before
+
+
+def test_a_different_award_under_a_stored_id_is_refused(make_store: MakeStore, tmp_path: Path) -> None:
+    store = make_store([award_document("2099-a"), award_document("2099-b")])
+    before = snapshot(tmp_path)
+    with pytest.raises(StoreError) as raised:
+        import_awards(store, [award_document("2099-c"), award_document("2099-b", title="Autre titre")])
+    assert str(raised.value) == (
+        f"{store}: 1 imported award(s) differ from the award stored under the same id: 2099-b; "
+        "nothing was imported (re-run with --replace to overwrite them)"
+    )
+    after = snapshot(tmp_path)
+    assert after.pop("store.json.lock")[0] == b""  # the conflict is found under the lock
+    assert after == before
+
+
+def test_replace_overwrites_in_place_and_adds_the_rest(make_store: MakeStore) -> None:
+    store = make_store([award_document("2099-a"), award_document("2099-b")])
+    changed = award_document("2099-a", title="Autre titre")
+    report = import_awards(store, [changed, award_document("2099-b"), award_document("2099-c")], replace=True)
+    assert report == ImportReport(added=["2099-c"], replaced=["2099-a"], unchanged=["2099-b"])
+    assert stored_documents(store) == [changed, award_document("2099-b"), award_document("2099-c")]
+
+
+def test_the_packaged_store_is_never_modified(tmp_path: Path) -> None:
+    packaged = packaged_store_path()
+    before = (packaged.read_bytes(), packaged.stat().st_mtime_ns)
+    link = tmp_path / "link.json"
+    link.symlink_to(packaged)
+    for target in (packaged, link):
+        with pytest.raises(StoreError) as raised:
+            import_awards(target, [award_document("2099-a")])
+        assert "packaged with territoria, which is never modified" in str(raised.value)
+        assert "`territoria import FILE --db my-awards.json` creates one" in str(raised.value)
+    assert (packaged.read_bytes(), packaged.stat().st_mtime_ns) == before
+    assert not Path(str(packaged) + ".lock").exists()
+
+
+def test_import_into_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"the folder .*missing does not exist; create it first"):
+        import_awards(tmp_path / "missing" / "store.json", [award_document("2099-a")])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_import_into_a_damaged_store_is_refused_and_keeps_it(tmp_path: Path) -> None:
+    store = tmp_path / "store.json"
+    store.write_bytes(GOOD_STORE[:40])
+    before = store.read_bytes()
+    with pytest.raises(StoreError, match="not valid JSON"):
+        import_awards(store, [award_document("2099-b")])
+    assert store.read_bytes() == before
+
+
+def test_a_failed_write_keeps_the_store_and_leaves_no_temporary_file(
+    make_store: MakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store([award_document("2099-a")])
+    before = store.read_bytes()
+
+    def disk_full(source: str, destination: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", disk_full)
+    with pytest.raises(StoreError, match="no space left on the device; nothing was imported"):
+        import_awards(store, [award_document("2099-b")])
+    assert store.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["store.json", "store.json.lock"]
+
+
+# --------------------------------------------------------------------------- importing CSV
+
+CSV_FIELDS_HEADER = ",".join(AWARD_FIELDS)
+
+
+def csv_text(rows: list[list[str]], delimiter: str = ",") -> str:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_cells(document: dict[str, Any]) -> list[str]:
+    """A document as CSV cells by the documented encodings."""
+    cells = []
+    for name in AWARD_FIELDS:
+        value = document[name]
+        if name == "laureates":
+            cells.append(json.dumps(value, ensure_ascii=False))
+        elif value is None:
+            cells.append("")
+        elif isinstance(value, bool):
+            cells.append("true" if value else "false")
+        else:
+            cells.append(str(value))
+    return cells
+
+
+def test_import_csv_with_field_names(tmp_path: Path) -> None:
+    documents = [award_document("2099-a"), award_document("2099-b", budget="12 000 €", sponsor=None, excellence=True)]
+    source = tmp_path / "import.csv"
+    source.write_text(csv_text([list(AWARD_FIELDS)] + [csv_cells(d) for d in documents]), encoding="utf-8")
+    assert read_import_file(source) == documents
+    store = tmp_path / "store.json"
+    assert import_awards(store, read_import_file(source)).added == ["2099-a", "2099-b"]
+    assert stored_documents(store) == documents
+
+
+@pytest.mark.parametrize("lang", FIELD_LABELS)
+def test_import_csv_excel_style_with_labels_semicolons_and_bom(tmp_path: Path, lang: str) -> None:
+    documents = [award_document("2099-a", summary="Ligne 1\r\nLigne 2 ; « citée »")]
+    header = [FIELD_LABELS[lang][name] for name in AWARD_FIELDS]
+    source = tmp_path / "import.csv"
+    source.write_bytes(("\ufeff" + csv_text([header] + [csv_cells(d) for d in documents], delimiter=";")).encode())
+    assert read_import_file(source) == documents
+
+
+def test_import_csv_decodes_labels_and_removes_the_formula_prefix(tmp_path: Path) -> None:
+    cells = csv_cells(award_document("2099-a", title="-40 % de déchets", summary="=SUM(A1)"))
+    fields = dict(zip(AWARD_FIELDS, cells))
+    fields.update(level="Gold", excellence="oui", title="'-40 % de déchets", summary="'=SUM(A1)", laureate="'Testville")
+    source = tmp_path / "import.csv"
+    source.write_text(csv_text([list(AWARD_FIELDS), list(fields.values())]), encoding="utf-8")
+    [document] = read_import_file(source)
+    assert document["level"] == "or"
+    assert document["excellence"] is True
+    assert document["title"] == "-40 % de déchets"
+    assert document["summary"] == "=SUM(A1)"
+    assert document["laureate"] == "'Testville"  # only the export's neutralising prefix is removed
+
+
+def test_import_csv_ignores_the_body_columns_of_an_export(tmp_path: Path) -> None:
+    header = list(AWARD_FIELDS) + ["kind", "Département", "Region"]
+    row = csv_cells(award_document("2099-a")) + ["commune", "06", "Provence-Alpes-Côte d'Azur"]
+    source = tmp_path / "import.csv"
+    source.write_text(csv_text([header, row]), encoding="utf-8")
+    assert read_import_file(source) == [award_document("2099-a")]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"year": "deux mille"}, "row 2 (line 5) (2099-b): year 'deux mille' is not a whole number"),
+        ({"excellence": "peut-être"}, "row 2 (line 5) (2099-b): excellence 'peut-être' is not true or false"),
+        ({"level": "platine"}, "row 2 (line 5) (2099-b): unknown level 'platine'; valid levels: or, argent, bronze"),
+        ({"laureates": "Testville (commune)"}, "row 2 (line 5) (2099-b): laureates must be the JSON text of a list"),
+        ({"title": ""}, "row 2 (line 5) (2099-b): field 'title' must be a string, got null"),
+    ],
+)
+def test_a_bad_csv_row_is_named_by_row_line_and_id(tmp_path: Path, change: dict[str, str], message: str) -> None:
+    good = csv_cells(award_document("2099-a"))
+    bad = [change.get(name, cell) for name, cell in zip(AWARD_FIELDS, csv_cells(award_document("2099-b")))]
+    source = tmp_path / "import.csv"
+    source.write_text(csv_text([list(AWARD_FIELDS), good, bad]), encoding="utf-8")
+    with pytest.raises(StoreError) as raised:
+        read_import_file(source)
+    assert str(raised.value).startswith(f"{source}: {message}")
+    assert str(raised.value).endswith("nothing was imported")
+
+
+def test_csv_line_numbers_count_line_breaks_inside_cells(tmp_path: Path) -> None:
+    first = csv_cells(award_document("2099-a", summary="un\ndeux\ntrois"))
+    bad = csv_cells(award_document("2099-b", level="platine"))
+    source = tmp_path / "import.csv"
+    source.write_text(csv_text([list(AWARD_FIELDS), first, bad]), encoding="utf-8")
+    with pytest.raises(StoreError, match=r"row 2 \(line 5\) \(2099-b\)"):
+        read_import_file(source)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("id,title,colour\n", "unknown column 'colour' in the header; expected the field names id, year"),
+        ("id,title\n", "missing column(s) year, level, category"),
+        (CSV_FIELDS_HEADER + ",ID\n", "column 'ID' appears twice"),
+        (CSV_FIELDS_HEADER + "\n", "no awards to import"),
+        (CSV_FIELDS_HEADER + "\n2099-a,2099\n", "row 1 (line 2): 2 cells, but the header names 12 columns"),
+        (CSV_FIELDS_HEADER + '\n"2099-a,2099\n', "not valid CSV"),
+    ],
+)
+def test_a_malformed_csv_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    source = tmp_path / "import.csv"
+    source.write_text(text, encoding="utf-8")
+    with pytest.raises(StoreError) as raised:
+        read_import_file(source)
+    assert str(raised.value).startswith(f"{source}: ")
+    assert message in str(raised.value)
+
+
+def test_csv_column_names_and_labels_are_unambiguous() -> None:
+    """Every name or label a header may use means one column only."""
+    meanings: dict[str, set[str]] = {}
+    from territoria_cli.text import fold
+
+    for labels in FIELD_LABELS.values():
+        for name, label in labels.items():
+            meanings.setdefault(fold(name), set()).add(name)
+            meanings.setdefault(fold(label), set()).add(name)
+    assert {text: names for text, names in meanings.items() if len(names) > 1} == {}
+
+
+# --------------------------------------------------------------------------- concurrent imports
+
+ROUNDS = 8
+IMPORTS_PER_ROUND = 3
+
+
+def _import_rounds(store: str, worker: int, barrier: Any) -> None:
+    """One process: several rounds of imports, each round started with the other process."""
+    for round_number in range(ROUNDS):
+        barrier.wait()
+        for batch in range(IMPORTS_PER_ROUND):
+            documents = [award_document(f"2099-w{worker}-r{round_number}-b{batch}-{n}") for n in range(2)]
+            import_awards(Path(store), documents)
+
+
+def test_two_concurrent_imports_keep_both_sets_of_awards(tmp_path: Path) -> None:
+    store = tmp_path / "store.json"
+    import_awards(store, [award_document("2099-seed")])
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    barrier = context.Barrier(2)
+    workers = [context.Process(target=_import_rounds, args=(str(store), worker, barrier)) for worker in (1, 2)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(timeout=120)
+    assert [process.exitcode for process in workers] == [0, 0]
+    ids = {award.id for award in load_awards(store)}
+    expected = {
+        f"2099-w{worker}-r{round_number}-b{batch}-{n}"
+        for worker in (1, 2)
+        for round_number in range(ROUNDS)
+        for batch in range(IMPORTS_PER_ROUND)
+        for n in range(2)
+    }
+    assert len(expected - ids) == 0, f"lost {len(expected - ids)} of {len(expected)} imported awards"
+    assert ids == expected | {"2099-seed"}
+    assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")]
