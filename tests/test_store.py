@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from tinydb import TinyDB
 
-from conftest import award_document
 from territoria_cli import files
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS
 from territoria_cli.store import (
@@ -29,6 +28,37 @@ from territoria_cli.store import (
 )
 
 MakeStore = Callable[..., Path]
+
+
+def award_document(award_id: str = "2099-testville-jardins-partages", **overrides: Any) -> dict[str, Any]:
+    """A valid award document with French text worth round-tripping; keyword arguments replace fields."""
+    document: dict[str, Any] = {
+        "id": award_id,
+        "year": 2099,
+        "level": "argent",
+        "category": "Qualité de vie",
+        "sponsor": "Sodexo",
+        "laureate": "Testville",
+        "laureates": [{"name": "Testville", "kind": "commune", "department": "06", "region": "Provence-Alpes-Côte d'Azur"}],
+        "title": "Des jardins partagés « pour tous »",
+        "summary_title": "Jardins partagés",
+        "summary": "La ville ouvre des jardins ; chacun récolte.\n\nUn deuxième paragraphe.",
+        "excellence": False,
+        "budget": None,
+    }
+    document.update(overrides)
+    return document
+
+
+@pytest.fixture
+def make_store(tmp_path: Path) -> MakeStore:
+    """Write documents as a TinyDB store under ids 1, 2, … in tmp_path."""
+
+    def make(documents: list[dict[str, Any]], name: str = "store.json") -> Path:
+        content = {AWARDS_TABLE: {str(doc_id): document for doc_id, document in enumerate(documents, 1)}}
+        return write_json(tmp_path / name, content)
+
+    return make
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -259,6 +289,28 @@ def test_import_into_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_import_into_a_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "store.json").mkdir()
+    with pytest.raises(StoreError, match="is a folder, not a store file"):
+        import_awards(tmp_path / "store.json", [award_document("2099-a")])
+    assert [path.name for path in tmp_path.iterdir()] == ["store.json"]
+
+
+def test_a_lock_file_that_cannot_be_created_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import filelock
+
+    def refused(self: object, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(filelock.FileLock, "acquire", refused)
+    store = tmp_path / "store.json"
+    with pytest.raises(StoreError, match=r"cannot create the lock file .*store\.json\.lock \(permission denied\)"):
+        import_awards(store, [award_document("2099-a")])
+    assert not store.exists()
+
+
 def test_import_into_a_damaged_store_is_refused_and_keeps_it(tmp_path: Path) -> None:
     store = tmp_path / "store.json"
     store.write_bytes(GOOD_STORE[:40])
@@ -334,6 +386,7 @@ def test_import_csv_decodes_labels_and_removes_the_formula_prefix(tmp_path: Path
     cells = csv_cells(award_document("2099-a", title="-40 % de déchets", summary="=SUM(A1)"))
     fields = dict(zip(AWARD_FIELDS, cells))
     fields.update(level="Gold", excellence="oui", title="'-40 % de déchets", summary="'=SUM(A1)", laureate="'Testville")
+    fields.update(summary_title="'Jardins'=partage")
     source = tmp_path / "import.csv"
     source.write_text(csv_text([list(AWARD_FIELDS), list(fields.values())]), encoding="utf-8")
     [document] = read_import_file(source)
@@ -342,6 +395,7 @@ def test_import_csv_decodes_labels_and_removes_the_formula_prefix(tmp_path: Path
     assert document["title"] == "-40 % de déchets"
     assert document["summary"] == "=SUM(A1)"
     assert document["laureate"] == "'Testville"  # only the export's neutralising prefix is removed
+    assert document["summary_title"] == "'Jardins'=partage"
 
 
 def test_import_csv_ignores_the_body_columns_of_an_export(tmp_path: Path) -> None:

@@ -180,19 +180,27 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
     target = Path(os.path.realpath(store))
     if not target.parent.is_dir():
         raise StoreError(f"{store}: the folder {target.parent} does not exist; create it first")
+    if target.is_dir():
+        raise StoreError(f"{store}: is a folder, not a store file")
     from filelock import FileLock, Timeout
 
+    # The lock file stays after the import: removing it while another process
+    # waits on it would let a third one lock a new file and run alongside.
     lock = FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
     try:
-        with lock:
-            return _merge_and_write(store, target, awards, replace=replace)
+        lock.acquire()
     except Timeout:
         raise StoreError(
             f"{store}: another import has held the lock {lock.lock_file} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
             "try again when it has finished"
         ) from None
-    except PermissionError:
-        raise StoreError(f"{store}: cannot create the lock file {lock.lock_file} (permission denied)") from None
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise StoreError(f"{store}: cannot create the lock file {lock.lock_file} ({reason})") from None
+    try:
+        return _merge_and_write(store, target, awards, replace=replace)
+    finally:
+        lock.release()
 
 
 def _refuse_packaged_store(store: Path) -> None:
@@ -387,7 +395,7 @@ def _csv_document(path: Path, where: str, columns: list[str], row: list[str]) ->
     cells = dict(zip(columns, row))
     document: dict[str, Any] = {}
     for name in AWARD_FIELDS:
-        cell = _NEUTRALISED.sub("", cells[name], count=1) if cells[name].startswith("'") else cells[name]
+        cell = cells[name][1:] if _NEUTRALISED.match(cells[name]) else cells[name]
         try:
             document[name] = _csv_value(name, cell)
         except ValueError as error:
@@ -414,7 +422,7 @@ def _csv_value(name: str, cell: str) -> Any:
     if name == "laureates":
         try:
             return json.loads(cell)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ValueError(
                 'laureates must be the JSON text of a list of bodies, such as '
                 '[{"name": "Albi", "kind": "commune", "department": "81", "region": "Occitanie"}]'
