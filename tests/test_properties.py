@@ -1,0 +1,235 @@
+"""Property tests (hypothesis): hostile text never breaks an export or a search.
+
+Exports: for any award text (any Unicode, "|", quotes, line breaks, formula
+starts) the CSV read back with the csv module gives the same cells, but for
+the neutralising "'", and the Markdown parses into a table of the right shape.
+Search: any query string either is refused as empty (UsageError) or searches
+without raising.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from territoria_cli.model import AWARD_FIELDS, KINDS, LEVELS, Award
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Characters that break naive CSV, Markdown or regex handling, mixed into any Unicode.
+HOSTILE = "|\"'\\\n\r\t=+-@;,*[](){}<>`_#&!?^$.~"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+any_text = st.text(alphabet=st.one_of(st.sampled_from(HOSTILE), st.characters()), max_size=60)
+# Required text fields must hold something besides white space.
+some_text = st.builds(lambda head, tail: head + tail, st.characters(categories=("L", "N", "P", "S")), any_text)
+formula_text = st.builds(lambda start, tail: start + tail, st.sampled_from(FORMULA_STARTS), any_text)
+cell_text = st.one_of(some_text, formula_text.filter(str.strip))
+
+
+@st.composite
+def award_documents(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
+    kind = draw(st.sampled_from(KINDS))
+    bodies = [
+        {
+            "name": draw(cell_text),
+            "kind": kind,
+            "department": None if kind == "region" else draw(st.sampled_from(["06", "2A", "971"])),
+            "region": draw(cell_text),
+        }
+        for _ in range(draw(st.integers(min_value=1, max_value=2)))
+    ]
+    return {
+        "id": f"2099-{number}-{draw(st.text(alphabet='abc-é|;', min_size=1, max_size=8))}",
+        "year": draw(st.integers(min_value=1990, max_value=2100)),
+        "level": draw(st.sampled_from(LEVELS)),
+        "category": draw(cell_text),
+        "sponsor": draw(st.none() | cell_text),
+        "laureate": draw(cell_text),
+        "laureates": bodies,
+        "title": draw(cell_text),
+        "summary_title": draw(cell_text),
+        "summary": draw(cell_text),
+        "excellence": draw(st.booleans()),
+        "budget": draw(st.none() | cell_text),
+    }
+
+
+@st.composite
+def award_lists(draw: st.DrawFn) -> list[Award]:
+    count = draw(st.integers(min_value=1, max_value=4))
+    return [Award.from_document(draw(award_documents(number))) for number in range(count)]
+
+
+# --------------------------------------------------------------------------- search
+
+search = pytest.importorskip("territoria_cli.search")
+
+
+@pytest.fixture(scope="module")
+def packaged_awards() -> list[Award]:
+    from territoria_cli.store import load_awards, packaged_store_path
+
+    return load_awards(packaged_store_path())
+
+
+def run_search(awards: list[Award], terms: list[str]) -> None:
+    """Parse and search like ``territoria search``; only an empty query may be refused."""
+    try:
+        query = search.parse_query(terms)
+    except search.UsageError:
+        assert not any(re.search(r"[A-Za-z0-9]", term) for term in terms), "a query with a letter was refused"
+        return
+    for hit in search.search(awards, query):
+        assert hit.award in awards
+        # Snippets are computed lazily: force them, they are part of "never raises".
+        assert all(isinstance(text, str) and isinstance(marked, bool) for text, marked in hit.snippet)
+        assert hit.matched_fields
+
+
+@SETTINGS
+@given(terms=st.lists(any_text, min_size=1, max_size=4))
+def test_any_query_on_the_palmares_searches_or_is_refused_as_empty(packaged_awards: list[Award], terms: list[str]) -> None:
+    run_search(packaged_awards, terms)
+
+
+@SETTINGS
+@given(awards=award_lists(), data=st.data())
+def test_any_query_on_hostile_awards_searches_or_is_refused_as_empty(awards: list[Award], data: st.DataObject) -> None:
+    # Half the time the query is a piece of an award's own text, so that hits
+    # (and their snippets and highlights) are exercised, not only misses.
+    source = data.draw(st.sampled_from([award.summary for award in awards] + [awards[0].title]))
+    start = data.draw(st.integers(min_value=0, max_value=len(source)))
+    piece = source[start : start + data.draw(st.integers(min_value=0, max_value=20))]
+    terms = data.draw(st.one_of(st.just([piece]), st.lists(any_text, min_size=1, max_size=3)))
+    run_search(awards, terms)
+
+
+@SETTINGS
+@given(word=st.from_regex(r"[a-z]{3,12}", fullmatch=True), awards=award_lists())
+def test_a_word_standing_in_a_summary_is_found(word: str, awards: list[Award]) -> None:
+    first = awards[0]
+    planted = Award.from_document(first.to_document() | {"summary": f"{first.summary} {word} fin"})
+    hits = search.search([planted, *awards[1:]], search.parse_query([word]))
+    assert planted.id in [hit.award.id for hit in hits]
+
+
+# --------------------------------------------------------------------------- exports
+
+ALL_COLUMNS = ("id", "level", "category", "laureate", "title", "summary", "sponsor", "budget", "excellence", "kind", "region")
+
+
+def export_module() -> Any:
+    return pytest.importorskip("territoria_cli.export")
+
+
+def neutralised(cell: str) -> str:
+    """What the export promises for a cell: a leading "'" before a formula start."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def read_csv(text: str, delimiter: str) -> list[list[str]]:
+    # newline="" keeps "\r" inside quoted cells, as the csv module requires.
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+
+
+@SETTINGS
+@given(awards=award_lists(), excel=st.booleans(), lang=st.sampled_from(["fr", "en"]))
+def test_csv_export_reads_back_cell_for_cell(awards: list[Award], excel: bool, lang: str) -> None:
+    export = export_module()
+    columns = tuple(column for column in ALL_COLUMNS if column in export.COLUMNS)
+    text = export.to_csv(awards, columns, lang, excel=excel)
+    if excel:
+        assert text.startswith("\ufeff")
+        text = text[1:]
+    rows = read_csv(text, ";" if excel else ",")
+    assert len(rows) == len(awards) + 1
+    for award, row in zip(awards, rows[1:]):
+        assert row == [neutralised(export.cell_value(award, column, lang)) for column in columns]
+        assert not any(cell.startswith(FORMULA_STARTS) for cell in row)
+
+
+@SETTINGS
+@given(awards=award_lists())
+def test_csv_export_without_neutralising_keeps_cells_exactly(awards: list[Award]) -> None:
+    export = export_module()
+    columns = tuple(column for column in ALL_COLUMNS if column in export.COLUMNS)
+    rows = read_csv(export.to_csv(awards, columns, "fr", neutralise_formulas=False), ",")
+    for award, row in zip(awards, rows[1:]):
+        assert row == [export.cell_value(award, column, "fr") for column in columns]
+
+
+def markdown_tables(text: str) -> list[tuple[int, list[int]]]:
+    """Each table of the Markdown as (header cells, cells of each body row), per markdown-it-py."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tables: list[tuple[int, list[int]]] = []
+    header_cells = 0
+    body_rows: list[int] = []
+    cells = 0
+    for token in tokens:
+        if token.type == "table_open":
+            header_cells, body_rows = 0, []
+        elif token.type == "tr_open":
+            cells = 0
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "tr_close":
+            if header_cells == 0:
+                header_cells = cells
+            else:
+                body_rows.append(cells)
+        elif token.type == "table_close":
+            tables.append((header_cells, body_rows))
+    return tables
+
+
+@SETTINGS
+@given(awards=award_lists(), lang=st.sampled_from(["fr", "en"]))
+def test_markdown_export_is_one_table_of_the_right_shape(awards: list[Award], lang: str) -> None:
+    export = export_module()
+    columns = tuple(column for column in ALL_COLUMNS if column in export.COLUMNS)
+    tables = markdown_tables(export.to_markdown(awards, columns, lang))
+    assert tables == [(len(columns), [len(columns)] * len(awards))]
+
+
+@SETTINGS
+@given(awards=award_lists())
+def test_markdown_export_grouped_by_category_has_one_table_per_category(awards: list[Award]) -> None:
+    export = export_module()
+    columns = ("id", "title", "summary")
+    tables = markdown_tables(export.to_markdown(awards, columns, "fr", group_by="category", title="Palmarès | test"))
+    per_category: dict[str, int] = {}
+    for award in awards:
+        per_category[award.category] = per_category.get(award.category, 0) + 1
+    assert sorted(rows for _, rows in tables) == sorted([len(columns)] * count for count in per_category.values())
+    assert all(header == len(columns) for header, _ in tables)
+
+
+@SETTINGS
+@given(awards=award_lists())
+def test_json_export_gives_back_the_documents(awards: list[Award]) -> None:
+    export = export_module()
+    assert [Award.from_document(document) for document in json.loads(export.to_json(awards))] == awards
+
+
+@SETTINGS
+@given(awards=award_lists(), excel=st.booleans(), lang=st.sampled_from(["fr", "en"]))
+def test_a_full_csv_export_imports_back_to_the_same_awards(
+    tmp_path_factory: pytest.TempPathFactory, awards: list[Award], excel: bool, lang: str
+) -> None:
+    from territoria_cli.store import read_import_file
+
+    export = export_module()
+    source = tmp_path_factory.mktemp("roundtrip") / "export.csv"
+    source.write_text(export.to_csv(awards, tuple(export.COLUMNS), lang, excel=excel), encoding="utf-8", newline="")
+    assert read_import_file(source) == [award.to_document() for award in awards]
+
