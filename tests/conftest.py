@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules: award documents and small stores built in tmp_path."""
+"""Fixtures shared by the test modules: award documents, awards and small stores built in tmp_path, the real palmarès."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from territoria_cli import store
+from territoria_cli.model import Award
 
 
 def award_document(award_id: str = "2099-testville-jardins-partages", **overrides: Any) -> dict[str, Any]:
@@ -30,9 +33,10 @@ def award_document(award_id: str = "2099-testville-jardins-partages", **override
     return document
 
 
-def write_store(path: Path, documents: Sequence[dict[str, Any]]) -> Path:
-    """Write a TinyDB store holding ``documents`` under ids 1, 2, …"""
-    content = {"awards": {str(doc_id): document for doc_id, document in enumerate(documents, 1)}}
+def write_store(path: Path, documents: Sequence[dict[str, Any] | Award]) -> Path:
+    """Write a TinyDB store holding ``documents`` (dicts or Awards) under ids 1, 2, …"""
+    plain = [document.to_document() if isinstance(document, Award) else document for document in documents]
+    content = {"awards": {str(doc_id): document for doc_id, document in enumerate(plain, 1)}}
     path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -46,7 +50,26 @@ def make_award_document() -> Callable[..., dict[str, Any]]:
 def make_store(tmp_path: Path) -> Callable[..., Path]:
     """Build a store in tmp_path: ``make_store([doc, ...], name="store.json")``."""
 
-    def make(documents: Sequence[dict[str, Any]], name: str = "store.json") -> Path:
+    def make(documents: Sequence[dict[str, Any] | Award], name: str = "store.json") -> Path:
         return write_store(tmp_path / name, documents)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def make_award() -> Callable[..., Award]:
+    """An :class:`Award` from :func:`award_document`: ``make_award(id="x", title="Compost")``."""
+
+    def make(**overrides: Any) -> Award:
+        return Award.from_document(award_document(**overrides))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def real_awards() -> list[Award]:
+    """The packaged palmarès (38 awards); tests using it skip while data/awards.json is absent."""
+    path = store.packaged_store_path()
+    if not path.exists():
+        pytest.skip(f"{path} not built yet")
+    return store.load_awards(path)

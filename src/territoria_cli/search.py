@@ -1,0 +1,628 @@
+"""Choosing awards: filters shared by every command, sorting, and full-text search.
+
+Everything here compares *folded* text (see :mod:`territoria_cli.text`), so
+that accents and case never matter to the user.
+
+Search semantics (issue 3)
+--------------------------
+* A query is a list of clauses, all of which must match (AND). A clause is a
+  term (one word) or a phrase (consecutive words). Each item of ``terms`` is a
+  term; an item containing spaces (the shell kept a quoted phrase together) or
+  text between double quotes is a phrase; an unbalanced quote runs to the end.
+  A term made of several words once folded (``récup'vélos``, ``saint-sulpice``)
+  is a phrase of those words.
+* A term matches a whole word or the beginning of a word: ``velo`` matches
+  "vélo" and "Récup'vélos" but not "développement". In a phrase every word but
+  the last must be whole, the last may be a beginning ("moustique tig").
+* Searched fields and their weights: title 16, summary title 8, laureate (the
+  award's laureate and its bodies' names) 4, category 2, summary 1. The score
+  adds, for each clause, the weights of the fields it occurs in; the weights
+  are powers of two, so a title hit always outranks any hits elsewhere. The
+  number of occurrences n then adds n / (n + 1) (less than one field weight)
+  to order otherwise equal hits. Ties go to the higher level, then the id.
+* Any string is a valid query: words are the runs of Unicode word characters
+  of the folded text, everything else separates them, nothing is ever read as
+  a regular expression. A query without any word raises :class:`UsageError`.
+
+Speed (issue 5)
+---------------
+Each award's text is folded and reduced to its words *once*, into a
+:class:`SearchIndex`: per award one string of the five fields, each written as
+" word word word" and separated by newlines. A term then matches where
+``" " + term`` occurs, and a phrase where ``" w1 w2 … wn"`` does, which Python
+tests with fast substring search; no regular expression runs over the store.
+
+Folding a 10,000-award store costs about 0.6 s, so the CLI should get its index
+from :meth:`SearchIndex.for_store`::
+
+    awards = store.load_awards(path)
+    index = SearchIndex.for_store(path, awards)
+    hits = search(awards, parse_query(terms), filters, index=index)
+    if not hits:
+        words = suggest(awards, query, index=index)
+
+``for_store`` keeps the index (a marshal dump of plain lists of strings: it
+loads in a few milliseconds and, unlike pickle, needs no import) in
+``platformdirs.user_cache_dir("territoria")``, never beside the store, which
+may be read-only or inside the installed package. The cache file is keyed by
+the store's resolved path and checked against its size and mtime_ns and the
+awards' ids; any difference rebuilds it. An unwritable or damaged cache is
+ignored silently. Small stores (fewer than :data:`CACHE_MIN_AWARDS` awards) are
+indexed in memory: building is then cheaper than importing platformdirs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from territoria_cli.model import LEVELS, Award, Kind, Level, parse_kind, parse_level
+from territoria_cli.text import fold, fold_with_offsets
+
+
+class UsageError(ValueError):
+    """The user asked for something that cannot be: the message says what is valid."""
+
+
+# --------------------------------------------------------------------------- choices and filters
+
+
+def resolve_choice(value: str, choices: Iterable[str], what: str) -> str:
+    """The choice a user meant: exact folded match first, else a unique folded prefix.
+
+    Users type "lien", "TRANSITION N" or "ile-de" for stored names such as
+    "Lien social" or "Île-de-France"; anything unknown or ambiguous raises
+    :class:`UsageError` listing the candidates, so the user can copy one.
+    """
+    unique = list(dict.fromkeys(choices))
+    wanted = fold(value.strip())
+    if wanted:
+        exact = [choice for choice in unique if fold(choice) == wanted]
+        if exact:
+            return exact[0]
+        prefixed = [choice for choice in unique if fold(choice).startswith(wanted)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        if prefixed:
+            raise UsageError(f"ambiguous {what} {value!r}: it begins {_listing(prefixed)}")
+    raise UsageError(f"unknown {what} {value!r}; valid values: {_listing(unique)}")
+
+
+def _listing(names: Iterable[str]) -> str:
+    return ", ".join(repr(name) for name in names)
+
+
+_DEPARTMENT = re.compile(r"\d{2,3}|2[AB]")
+
+
+def normalise_department(value: str) -> str:
+    """A département code as stored: "6" and "06" are "06", "2a" is "2A"."""
+    code = value.strip().upper()
+    if code.isdigit() and len(code) == 1:
+        code = "0" + code
+    if not _DEPARTMENT.fullmatch(code):
+        raise UsageError(f"unknown department {value!r}; expected a code such as 06, 2A, 75 or 971")
+    return code
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What ``list``, ``search``, ``stats`` and ``export`` keep; empty means "any".
+
+    Values are already resolved to stored spellings (see :func:`build_filters`)
+    except ``laureate``, which is a folded text looked for inside the laureate
+    and body names. An award matches a body filter (kind, department, region)
+    when one of its bodies does.
+    """
+
+    levels: frozenset[Level] = frozenset()
+    categories: frozenset[str] = frozenset()
+    laureate: str | None = None
+    kinds: frozenset[Kind] = frozenset()
+    departments: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    years: frozenset[int] = frozenset()
+
+    def matches(self, award: Award) -> bool:
+        if self.levels and award.level not in self.levels:
+            return False
+        if self.categories and award.category not in self.categories:
+            return False
+        if self.years and award.year not in self.years:
+            return False
+        bodies = award.laureates
+        if self.kinds and not any(body.kind in self.kinds for body in bodies):
+            return False
+        if self.departments and not any(body.department in self.departments for body in bodies):
+            return False
+        if self.regions and not any(body.region in self.regions for body in bodies):
+            return False
+        if self.laureate is not None:
+            names = (award.laureate, *(body.name for body in bodies))
+            if not any(self.laureate in fold(name) for name in names):
+                return False
+        return True
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (an empty Filters keeps every award)."""
+        return self != _NO_FILTERS
+
+
+_NO_FILTERS = Filters()
+
+
+def build_filters(
+    awards: Sequence[Award],
+    *,
+    levels: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    laureate: str | None = None,
+    kinds: Iterable[str] = (),
+    departments: Iterable[str] = (),
+    regions: Iterable[str] = (),
+    years: Iterable[int | str] = (),
+) -> Filters:
+    """Read the filters as the user typed them (any case, any accents).
+
+    Categories and regions are resolved against the names present in
+    ``awards`` (:func:`resolve_choice`). Raises :class:`UsageError` with the
+    valid values for an unknown level, kind, category, region, department or
+    year.
+    """
+    try:
+        parsed_levels = frozenset(parse_level(level) for level in levels)
+        parsed_kinds = frozenset(parse_kind(kind) for kind in kinds)
+    except UsageError:
+        raise
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    category_names = [award.category for award in awards]
+    region_names = [body.region for award in awards for body in award.laureates]
+    wanted_laureate = fold(laureate.strip()) if laureate is not None else None
+    return Filters(
+        levels=parsed_levels,
+        categories=frozenset(resolve_choice(name, category_names, "category") for name in categories),
+        laureate=wanted_laureate or None,
+        kinds=parsed_kinds,
+        departments=frozenset(normalise_department(code) for code in departments),
+        regions=frozenset(resolve_choice(name, region_names, "region") for name in regions),
+        years=frozenset(_year(year) for year in years),
+    )
+
+
+def _year(value: int | str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if not text.isdigit():
+        raise UsageError(f"invalid year {value!r}; expected a year such as 2017")
+    return int(text)
+
+
+def filter_awards(awards: Iterable[Award], filters: Filters) -> list[Award]:
+    """The awards the filters keep, in their given order."""
+    if not filters.active:
+        return list(awards)
+    return [award for award in awards if filters.matches(award)]
+
+
+# --------------------------------------------------------------------------- sorting
+
+SORT_KEYS = ("level", "category", "laureate", "title", "year", "id")
+_LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
+
+
+def sort_awards(awards: Iterable[Award], key: str = "level", *, reverse: bool = False) -> list[Award]:
+    """Awards in the order a reader expects for ``key``; later keys break ties.
+
+    "level" (the default) is the palmarès reading: gold first, then by
+    category and laureate. Text keys compare folded, so "Élancourt" sorts
+    among the E's.
+    """
+    sort_key = _SORT_FUNCTIONS.get(key)
+    if sort_key is None:
+        raise UsageError(f"unknown sort key {key!r}; valid keys: {', '.join(SORT_KEYS)}")
+    return sorted(awards, key=sort_key, reverse=reverse)
+
+
+_SORT_FUNCTIONS = {
+    "level": lambda a: (_LEVEL_RANK[a.level], fold(a.category), fold(a.laureate), a.id),
+    "category": lambda a: (fold(a.category), _LEVEL_RANK[a.level], fold(a.laureate), a.id),
+    "laureate": lambda a: (fold(a.laureate), _LEVEL_RANK[a.level], a.id),
+    "title": lambda a: (fold(a.title), a.id),
+    "year": lambda a: (a.year, _LEVEL_RANK[a.level], fold(a.category), fold(a.laureate), a.id),
+    "id": lambda a: a.id,
+}
+assert tuple(_SORT_FUNCTIONS) == SORT_KEYS
+
+
+# --------------------------------------------------------------------------- queries
+
+#: Searched fields, from the most telling to the least, with their weights.
+SEARCH_FIELDS: tuple[str, ...] = ("title", "summary_title", "laureate", "category", "summary")
+FIELD_WEIGHTS: dict[str, int] = {"title": 16, "summary_title": 8, "laureate": 4, "category": 2, "summary": 1}
+
+_WORD = re.compile(r"\w+")
+# Typographic double quotes that fold() leaves alone; « » already fold to '"'.
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"'})
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed search: every clause must match; a clause is a tuple of folded words.
+
+    A one-word clause is a term, a longer one a phrase.
+    """
+
+    clauses: tuple[tuple[str, ...], ...]
+
+    def __str__(self) -> str:
+        return " ".join(clause[0] if len(clause) == 1 else '"' + " ".join(clause) + '"' for clause in self.clauses)
+
+
+def parse_query(terms: Sequence[str]) -> Query:
+    """Read the search terms; see the module docstring for the rules.
+
+    Raises :class:`UsageError` when no term holds a word (``territoria search
+    "*"``): an empty search is a mistake, not a request for everything.
+    """
+    clauses: list[tuple[str, ...]] = []
+    for term in terms:
+        folded = fold(term).translate(_QUOTES)
+        pieces = folded.split('"')
+        for position, piece in enumerate(pieces):
+            quoted = position % 2 == 1
+            if quoted or (len(pieces) == 1 and len(piece.split()) > 1):
+                clauses.append(tuple(_WORD.findall(piece)))
+            else:
+                clauses.extend(tuple(_WORD.findall(word)) for word in piece.split())
+    unique = tuple(dict.fromkeys(clause for clause in clauses if clause))
+    if not unique:
+        shown = " ".join(terms)
+        raise UsageError(f"nothing to search for in {shown[:80]!r}: give at least one word")
+    return Query(unique)
+
+
+# --------------------------------------------------------------------------- index
+
+#: Below this many awards, :meth:`SearchIndex.for_store` indexes in memory.
+CACHE_MIN_AWARDS = 1000
+# Bump when the layout of the index changes, so that old cache files are rebuilt.
+_INDEX_FORMAT = 1
+_FIELD_SEPARATOR = "\n"
+
+
+def _field_words(text: str) -> str:
+    """A field as the index holds it: " w1 w2 …", its folded words after one space each."""
+    return " " + " ".join(_WORD.findall(fold(text)))
+
+
+def _laureate_text(award: Award) -> str:
+    names = dict.fromkeys((award.laureate, *(body.name for body in award.laureates)))
+    return "\n".join(names)
+
+
+def _field_texts(award: Award) -> tuple[str, str, str, str, str]:
+    """The original text of each of :data:`SEARCH_FIELDS`, in that order."""
+    return (award.title, award.summary_title, _laureate_text(award), award.category, award.summary)
+
+
+def _document(award: Award) -> str:
+    return _FIELD_SEPARATOR.join(_field_words(text) for text in _field_texts(award))
+
+
+class SearchIndex:
+    """The folded words of each award, computed once and reusable across queries.
+
+    ``documents[i]`` belongs to the award whose id is ``ids[i]``.
+    """
+
+    def __init__(self, ids: list[str], documents: list[str], vocabulary: list[str] | None = None) -> None:
+        self.ids = ids
+        self.documents = documents
+        self._vocabulary = vocabulary
+
+    @classmethod
+    def build(cls, awards: Sequence[Award]) -> SearchIndex:
+        return cls([award.id for award in awards], [_document(award) for award in awards])
+
+    @classmethod
+    def for_store(cls, path: Path, awards: Sequence[Award], *, min_cached: int = CACHE_MIN_AWARDS) -> SearchIndex:
+        """The index of the store at ``path`` holding ``awards``, from the user cache if fresh.
+
+        Call it right after :func:`territoria_cli.store.load_awards` on the
+        same path. Never fails because of the cache: without a usable cache
+        folder the index is built in memory.
+        """
+        if len(awards) < min_cached:
+            return cls.build(awards)
+        try:
+            resolved = path.resolve()
+            status = resolved.stat()
+        except OSError:
+            return cls.build(awards)
+        key = (_INDEX_FORMAT, str(resolved), status.st_size, status.st_mtime_ns)
+        cache_file = _cache_file(resolved)
+        cached = _read_cache(cache_file, key, awards) if cache_file is not None else None
+        if cached is not None:
+            return cached
+        index = cls.build(awards)
+        if cache_file is not None:
+            _write_cache(cache_file, key, index)
+        return index
+
+    def documents_for(self, awards: Sequence[Award]) -> list[str]:
+        """The documents of ``awards``, in their order (folding any award the index lacks)."""
+        if len(awards) == len(self.ids) and all(a.id == i for a, i in zip(awards, self.ids)):
+            return self.documents
+        position = {award_id: number for number, award_id in enumerate(self.ids)}
+        return [
+            self.documents[position[award.id]] if award.id in position else _document(award) for award in awards
+        ]
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """Every distinct folded word of the store, sorted (for suggestions).
+
+        Computed on first use (0.2 s on 10,000 awards), and kept in the cache.
+        """
+        if self._vocabulary is None:
+            self._vocabulary = sorted(set(" ".join(self.documents).split()))
+        return self._vocabulary
+
+
+def index_cache_dir() -> Path:
+    """Where search indexes are cached: the user's cache folder, per OS conventions."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("territoria"))
+
+
+def _cache_file(store: Path) -> Path | None:
+    import hashlib
+
+    try:
+        folder = index_cache_dir()
+    except Exception:  # platformdirs could not tell: no cache, as documented
+        return None
+    digest = hashlib.sha256(os.fsencode(store)).hexdigest()[:32]
+    return folder / f"search-index-{digest}.marshal"
+
+
+def _read_cache(cache_file: Path, key: tuple, awards: Sequence[Award]) -> SearchIndex | None:
+    import marshal
+
+    try:
+        content = marshal.loads(cache_file.read_bytes())
+        stored_key, ids, documents, vocabulary = content
+    except Exception:  # absent, unreadable, truncated or from another version: rebuild
+        return None
+    if tuple(stored_key) != key or not all(isinstance(part, list) for part in (ids, documents, vocabulary)):
+        return None
+    if len(ids) != len(awards) or len(documents) != len(ids) or any(a.id != i for a, i in zip(awards, ids)):
+        return None
+    return SearchIndex(ids, documents, vocabulary)
+
+
+def _write_cache(cache_file: Path, key: tuple, index: SearchIndex) -> None:
+    """Write the cache atomically, so a concurrent reader never sees half of it."""
+    import marshal
+    import tempfile
+
+    temporary: str | None = None
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=cache_file.parent, prefix=".search-index-", suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            marshal.dump((list(key), index.ids, index.documents, index.vocabulary), handle)
+        os.replace(temporary, cache_file)
+        temporary = None
+    except OSError:
+        pass  # an unwritable cache only costs speed
+    finally:
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+
+
+# --------------------------------------------------------------------------- search
+
+SNIPPET_LENGTH = 180
+_SNIPPET_LEAD = 60
+_ELLIPSIS = "…"
+
+
+def _needle(clause: tuple[str, ...]) -> str:
+    return " " + " ".join(clause)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One award found, with what to show for it.
+
+    ``snippet`` is an excerpt of the summary split into segments, True marking
+    text to highlight. It is computed on first access, so a search with
+    thousands of hits costs nothing for the snippets nobody displays.
+    """
+
+    award: Award
+    score: float
+    matched_fields: tuple[str, ...]
+    query: Query = field(repr=False, compare=False)
+
+    @cached_property
+    def snippet(self) -> tuple[tuple[str, bool], ...]:
+        return make_snippet(self.award.summary, self.query)
+
+
+def search(
+    awards: Sequence[Award],
+    query: Query,
+    filters: Filters = _NO_FILTERS,
+    *,
+    index: SearchIndex | None = None,
+) -> list[Hit]:
+    """The awards matching every clause of ``query`` and the filters, best first."""
+    if index is None:
+        index = SearchIndex.build(awards)
+    documents = index.documents_for(awards)
+    candidates: Sequence[int] = range(len(awards))
+    if filters.active:
+        candidates = [number for number in candidates if filters.matches(awards[number])]
+    needles = [_needle(clause) for clause in query.clauses]
+    for needle in needles:
+        candidates = [number for number in candidates if needle in documents[number]]
+        if not candidates:
+            return []
+    hits = [_hit(awards[number], documents[number], needles, query) for number in candidates]
+    hits.sort(key=lambda hit: (-hit.score, _LEVEL_RANK[hit.award.level], hit.award.id))
+    return hits
+
+
+def _hit(award: Award, document: str, needles: list[str], query: Query) -> Hit:
+    field_texts = document.split(_FIELD_SEPARATOR)
+    score = 0.0
+    occurrences = 0
+    matched: set[str] = set()
+    for needle in needles:
+        for name, text in zip(SEARCH_FIELDS, field_texts):
+            count = text.count(needle)
+            if count:
+                score += FIELD_WEIGHTS[name]
+                occurrences += count
+                matched.add(name)
+    score += occurrences / (occurrences + 1)
+    return Hit(award, score, tuple(name for name in SEARCH_FIELDS if name in matched), query)
+
+
+def _highlight_pattern(query: Query) -> re.Pattern[str]:
+    """Where the clauses occur in folded (not word-reduced) text, whole words included."""
+    alternatives = []
+    for clause in sorted(query.clauses, key=lambda words: -sum(map(len, words))):
+        whole = [re.escape(word) + r"(?!\w)" for word in clause[:-1]]
+        alternatives.append(r"(?<!\w)" + r"\W+".join([*whole, re.escape(clause[-1]) + r"\w*"]))
+    return re.compile("|".join(alternatives))
+
+
+def make_snippet(text: str, query: Query, length: int = SNIPPET_LENGTH) -> tuple[tuple[str, bool], ...]:
+    """An excerpt of ``text`` around the first match, with every match marked.
+
+    The excerpt starts a little before the first match (or at the start of the
+    text when the query matched other fields), is cut at spaces with "…", and
+    keeps the original spelling: matching happens on the folded text, then
+    positions are mapped back.
+    """
+    folded, offsets = fold_with_offsets(text)
+    spans: list[tuple[int, int]] = []
+    for match in _highlight_pattern(query).finditer(folded):
+        start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+        while end < len(text) and not fold(text[end]):  # keep trailing combining accents
+            end += 1
+        spans.append((start, end))
+    first = spans[0][0] if spans else 0
+    window_start = max(0, min(first - _SNIPPET_LEAD, len(text) - length))
+    window_end = min(len(text), window_start + length)
+    if window_start > 0:
+        space = text.find(" ", window_start, first)
+        window_start = space + 1 if space >= 0 else window_start
+    if window_end < len(text):
+        space = text.rfind(" ", spans[0][1] if spans else window_start, window_end)
+        window_end = space if space > window_start else window_end
+    segments: list[tuple[str, bool]] = []
+    if window_start > 0:
+        segments.append((_ELLIPSIS, False))
+    cursor = window_start
+    for start, end in spans:
+        start, end = max(start, cursor), min(end, window_end)
+        if start >= end:
+            continue
+        segments.append((text[cursor:start], False))
+        segments.append((text[start:end], True))
+        cursor = end
+    segments.append((text[cursor:window_end], False))
+    if window_end < len(text):
+        segments.append((_ELLIPSIS, False))
+    return _tidy(segments)
+
+
+def _tidy(segments: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
+    """One line of text: whitespace runs become one space; empty segments go, neighbours merge."""
+    tidy: list[tuple[str, bool]] = []
+    for text, highlighted in segments:
+        text = re.sub(r"\s+", " ", text)
+        if not text:
+            continue
+        if tidy and tidy[-1][1] == highlighted:
+            text = tidy.pop()[0] + text
+        tidy.append((text, highlighted))
+    return tuple(tidy)
+
+
+# --------------------------------------------------------------------------- suggestions
+
+_SUGGESTABLE_LENGTH = 40  # longer "words" are pasted noise, not typos
+
+
+def suggest(awards: Sequence[Award], query: Query, limit: int = 5, *, index: SearchIndex | None = None) -> list[str]:
+    """Words close to the query's words that occur nowhere ("did you mean …").
+
+    Only query words that begin no word of the store are corrected; the
+    suggestions are spelt as in the data (accents included), so they read well
+    and, folded, search exactly. Pass the search's ``index`` on big stores.
+    """
+    import difflib
+
+    if index is None:
+        index = SearchIndex.build(awards)
+    vocabulary = index.vocabulary
+    suggestions: list[str] = []
+    for clause in query.clauses:
+        for word in clause:
+            if len(word) > _SUGGESTABLE_LENGTH or _begins_a_word(vocabulary, word):
+                continue
+            for close in difflib.get_close_matches(word, vocabulary, n=limit, cutoff=0.7):
+                if close not in suggestions:
+                    suggestions.append(close)
+    return [_spelling_in_data(word, awards, index) for word in suggestions[:limit]]
+
+
+def _begins_a_word(vocabulary: list[str], word: str) -> bool:
+    position = bisect_left(vocabulary, word)
+    return position < len(vocabulary) and vocabulary[position].startswith(word)
+
+
+def _spelling_in_data(word: str, awards: Sequence[Award], index: SearchIndex) -> str:
+    """``word`` (folded) as first written in the awards: "velos" becomes "vélos"."""
+    documents = index.documents_for(awards)
+    in_document = re.compile(" " + re.escape(word) + r"(?=[ \n]|$)")
+    whole_word = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+    for award, document in zip(awards, documents):
+        if " " + word not in document or not in_document.search(document):
+            continue
+        for text in _field_texts(award):
+            folded, offsets = fold_with_offsets(text)
+            match = whole_word.search(folded)
+            if match:
+                return text[offsets[match.start()] : offsets[match.end() - 1] + 1]
+    return word
+
+
+def suggest_ids(awards: Sequence[Award], wanted_id: str, limit: int = 5) -> list[str]:
+    """Ids the user may have meant: ids containing what was typed, then look-alikes."""
+    import difflib
+
+    wanted = fold(wanted_id.strip())
+    ids = [award.id for award in awards]
+    if not wanted:
+        return []
+    containing = [award_id for award_id in ids if wanted in award_id]
+    close = difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6) if len(wanted) <= 200 else []
+    return list(dict.fromkeys([*containing, *close]))[:limit]

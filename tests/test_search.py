@@ -1,0 +1,367 @@
+"""Search, filters and sorting as users meet them (issue 3), robust to any input (issue 4), cached (issue 5)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from territoria_cli import search as search_module
+from territoria_cli import store
+from territoria_cli.search import (
+    SORT_KEYS,
+    Filters,
+    SearchIndex,
+    UsageError,
+    build_filters,
+    filter_awards,
+    parse_query,
+    resolve_choice,
+    search,
+    sort_awards,
+    suggest,
+    suggest_ids,
+)
+
+
+def ids(hits) -> list[str]:
+    return [hit.award.id for hit in hits]
+
+
+def found(awards, *terms: str, filters: Filters = Filters()) -> list[str]:
+    return ids(search(awards, parse_query(terms), filters))
+
+
+@pytest.fixture
+def velo_awards(make_award):
+    return [
+        make_award(id="recup", title="Récup'vélos en liberté", summary="Des vélos réparés."),
+        make_award(id="dev", title="Plan local", summary="Le développement durable de la ville nouvelle."),
+    ]
+
+
+# --------------------------------------------------------------------------- accents, words, prefixes
+
+
+def test_velo_finds_velos_but_not_developpement(velo_awards):
+    assert found(velo_awards, "velo") == ["recup"]
+    assert found(velo_awards, "VÉLO") == ["recup"]
+
+
+def test_accents_and_case_do_not_matter(real_awards):
+    assert found(real_awards, "ÉCOLE") == found(real_awards, "ecole") == found(real_awards, "École")
+    assert found(real_awards, "ecole")
+
+
+def test_a_word_matches_from_its_start_only(velo_awards):
+    assert found(velo_awards, "developpement") == ["dev"]
+    assert found(velo_awards, "develop") == ["dev"]
+    assert found(velo_awards, "eloppement") == []
+    assert found(velo_awards, "vel") == ["recup"]  # not "nouvelle"
+
+
+def test_plurals_and_prefixes_on_the_real_palmares(real_awards):
+    assert found(real_awards, "reboisement") == ["2017-allauch-journees-de-reboisement"]
+    assert found(real_awards, "reboise") == ["2017-allauch-journees-de-reboisement"]
+    assert "2017-saverdun-recup-velos-en-liberte" in found(real_awards, "velo")
+    assert "2017-marseille-pieges-a-moustique" in found(real_awards, "moustiques")
+
+
+def test_a_term_written_with_an_apostrophe_is_a_phrase(velo_awards):
+    assert found(velo_awards, "récup’vélos") == ["recup"]
+    assert found(velo_awards, "recup'dev") == []
+
+
+# --------------------------------------------------------------------------- phrases and AND
+
+
+def test_quoted_phrase_matches_consecutive_words(make_award):
+    awards = [
+        make_award(id="together", summary="Contre le moustique tigre en ville."),
+        make_award(id="apart", summary="Le tigre n'est pas un moustique."),
+    ]
+    assert found(awards, "moustique tigre") == ["together"]  # the shell kept the quotes' content together
+    assert found(awards, '"moustique tigre"') == ["together"]
+    assert found(awards, '"moustique tig') == ["together"]  # unbalanced quote: phrase to the end
+    assert sorted(found(awards, "moustique", "tigre")) == ["apart", "together"]
+
+
+def test_phrase_on_the_real_palmares(real_awards):
+    assert found(real_awards, '"moustique tigre"') == ["2017-marseille-pieges-a-moustique"]
+    assert found(real_awards, '"tigre moustique"') == []
+
+
+def test_every_term_must_match(real_awards):
+    assert found(real_awards, "velo", "saverdun") == ["2017-saverdun-recup-velos-en-liberte"]
+    assert found(real_awards, "velo", "reboisement") == []
+
+
+# --------------------------------------------------------------------------- ranking and snippets
+
+
+def test_title_hit_ranks_above_summary_hits(make_award):
+    awards = [
+        make_award(id="a-summary", level="or", summary="Compost, compost, compost et encore compost."),
+        make_award(id="b-title", level="bronze", title="Le compost partagé"),
+    ]
+    hits = search(awards, parse_query(["compost"]))
+    assert ids(hits) == ["b-title", "a-summary"]
+    assert hits[0].matched_fields == ("title",)
+    assert hits[1].matched_fields == ("summary",)
+
+
+def test_ties_go_to_the_higher_level(make_award):
+    awards = [make_award(id="a", level="bronze", title="Compost"), make_award(id="b", level="or", title="Compost")]
+    assert found(awards, "compost") == ["b", "a"]
+
+
+def test_laureate_and_category_are_searched(real_awards):
+    assert set(found(real_awards, "garges")) >= {"2017-garges-les-gonesse-garges-le-jt"}
+    assert "2017-paris-pmi-hors-les-murs" in found(real_awards, "unicef")
+
+
+def test_snippet_highlights_the_original_accented_words(make_award):
+    award = make_award(summary="Les vélos récupérés. Un vélo électrique ; l'Élancourt des VÉLOS.")
+    (hit,) = search([award], parse_query(["velo", "elancourt"]))
+    highlighted = [text for text, marked in hit.snippet if marked]
+    assert highlighted == ["vélos", "vélo", "Élancourt", "VÉLOS"]
+    assert "".join(text for text, _ in hit.snippet) == award.summary
+
+
+def test_snippet_is_an_excerpt_around_the_first_match(make_award):
+    words = " ".join(f"mot{number}" for number in range(200))
+    award = make_award(summary=f"{words} Récup'vélos {words}")
+    (hit,) = search([award], parse_query(["velos"]))
+    text = "".join(segment for segment, _ in hit.snippet)
+    assert text.startswith("…") and text.endswith("…")
+    assert 100 <= len(text) <= 200
+    assert [segment for segment, marked in hit.snippet if marked] == ["vélos"]
+    inner = text.strip("…").split(" ")
+    assert all(word in award.summary.split(" ") for word in inner)  # cut between words
+
+
+def test_snippet_starts_the_summary_when_the_match_is_elsewhere(make_award):
+    award = make_award(title="Compost", summary="Un texte\n\nsur deux paragraphes.")
+    (hit,) = search([award], parse_query(["compost"]))
+    assert hit.snippet == (("Un texte sur deux paragraphes.", False),)
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def test_category_resolution(real_awards):
+    categories = [award.category for award in real_awards]
+    assert resolve_choice("lien", categories, "category") == "Lien social"
+    assert resolve_choice("AMENAGEMENT", categories, "category") == "Aménagement / Urbanisme"
+    with pytest.raises(UsageError, match="ambiguous category 'c'") as ambiguous:
+        resolve_choice("c", categories, "category")
+    assert "Civisme / Citoyenneté" in str(ambiguous.value) and "Communication" in str(ambiguous.value)
+    with pytest.raises(UsageError, match="unknown category 'sport'") as unknown:
+        resolve_choice("sport", categories, "category")
+    assert "Lien social" in str(unknown.value)
+
+
+def test_exact_choice_wins_over_longer_ones():
+    assert resolve_choice("culture", ["Culture / Patrimoine", "Culture"], "category") == "Culture"
+
+
+@pytest.mark.parametrize("typed", ["or", "OR", "Or", "d'or", "d’Or", "gold", "GOLD"])
+def test_level_aliases(real_awards, typed):
+    filters = build_filters(real_awards, levels=[typed])
+    assert filters.levels == {"or"}
+    assert len(filter_awards(real_awards, filters)) == 22
+
+
+def test_unknown_level_and_kind_are_usage_errors(real_awards):
+    with pytest.raises(UsageError, match="valid levels: or, argent, bronze"):
+        build_filters(real_awards, levels=["platine"])
+    with pytest.raises(UsageError, match="valid kinds"):
+        build_filters(real_awards, kinds=["ville"])
+    with pytest.raises(UsageError, match="unknown region"):
+        build_filters(real_awards, regions=["Bavière"])
+    with pytest.raises(UsageError, match="department"):
+        build_filters(real_awards, departments=["750"  + "01"])
+    with pytest.raises(UsageError, match="year"):
+        build_filters(real_awards, years=["deux mille"])
+
+
+def test_filters_combine(real_awards):
+    filters = build_filters(
+        real_awards, levels=["or"], regions=["occitanie"], kinds=["commune"], years=["2017"]
+    )
+    assert sorted(a.id for a in filter_awards(real_awards, filters)) == [
+        "2017-albi-agriculture-et-alimentation-de-proximite",
+        "2017-albi-s-engage-avec-ses-commercants",
+        "2017-onet-le-chateau-bien-vieillir-ensemble",
+        "2017-saverdun-recup-velos-en-liberte",
+    ]
+    assert filter_awards(real_awards, build_filters(real_awards, years=[1999])) == []
+
+
+def test_department_codes_are_normalised(real_awards):
+    filters = build_filters(real_awards, departments=["6"])
+    assert filters.departments == {"06"}
+    assert {a.laureate for a in filter_awards(real_awards, filters)} == {
+        "Département des Alpes-Maritimes",
+        "La Colle-sur-Loup",
+    }
+    assert build_filters(real_awards, departments=["2a", "971"]).departments == {"2A", "971"}
+
+
+def test_laureate_filter_looks_in_body_names(real_awards):
+    filters = build_filters(real_awards, laureate="angers loire")
+    assert [a.id for a in filter_awards(real_awards, filters)] == ["2017-angers-modele-predictif-et-aide-a-la-decision"]
+
+
+def test_search_applies_filters(real_awards):
+    everywhere = found(real_awards, "paris")
+    bronze = found(real_awards, "paris", filters=build_filters(real_awards, levels=["bronze"]))
+    assert bronze and set(bronze) < set(everywhere)
+    assert all(a.level == "bronze" for a in real_awards if a.id in bronze)
+
+
+def test_sorting(real_awards):
+    by_level = sort_awards(real_awards)
+    assert [a.level for a in by_level] == sorted((a.level for a in real_awards), key=["or", "argent", "bronze"].index)
+    assert sort_awards(real_awards, "level", reverse=True)[0].level == "bronze"
+    assert [a.laureate for a in sort_awards(real_awards, "laureate")][:2] == ["Albi", "Albi"]
+    assert "Élancourt" in [a.laureate for a in sort_awards(real_awards, "laureate")[10:20]]  # among the E's
+    for key in SORT_KEYS:
+        assert len(sort_awards(real_awards, key)) == 38
+    with pytest.raises(UsageError, match="valid keys"):
+        sort_awards(real_awards, "price")
+
+
+# --------------------------------------------------------------------------- no result, suggestions
+
+
+def test_no_result_suggests_words_that_occur(real_awards):
+    query = parse_query(["reboisment"])
+    assert search(real_awards, query) == []
+    assert "reboisement" in suggest(real_awards, query)
+
+
+def test_suggestions_keep_the_accents_of_the_data(real_awards):
+    assert suggest(real_awards, parse_query(["developement"]))[0] == "développement"
+
+
+def test_no_suggestion_for_words_that_occur(real_awards):
+    assert suggest(real_awards, parse_query(["velo", "reboisement"])) == []
+
+
+def test_suggest_ids(real_awards):
+    assert suggest_ids(real_awards, "2017-dunkerq-global") == ["2017-dunkerque-global-schools"]
+    assert set(suggest_ids(real_awards, "albi")) == {
+        "2017-albi-agriculture-et-alimentation-de-proximite",
+        "2017-albi-s-engage-avec-ses-commercants",
+    }
+    assert suggest_ids(real_awards, "") == []
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize("junk", ["(", "*", '"', "\\", "'", "?", "$(|)", "\x00", "🚲", "« »"])
+def test_a_query_without_words_is_a_usage_error(junk):
+    with pytest.raises(UsageError, match="nothing to search for"):
+        parse_query([junk])
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [["velo", "("], ["[a-"], ["velo*"], ['"velo'], ["velo\\"], ["x" * 10_000], ["a " * 5_000], ["(?P<x>", "|", ".*"]],
+)
+def test_hostile_queries_never_raise(real_awards, terms):
+    hits = search(real_awards, parse_query(terms))
+    for hit in hits:
+        assert hit.snippet
+    suggest(real_awards, parse_query(terms))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(), min_size=1, max_size=4))
+def test_any_query_searches_or_is_a_usage_error(make_award, terms):
+    awards = [make_award(summary="Récup'vélos : œuvre « moustique tigre » à l'école (2017) [a-z]*.")]
+    try:
+        query = parse_query(terms)
+    except UsageError:
+        return
+    for hit in search(awards, query):
+        assert hit.snippet
+    suggest(awards, query)
+
+
+# --------------------------------------------------------------------------- the cached index
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(search_module, "index_cache_dir", lambda: folder)
+    return folder
+
+
+def test_index_is_cached_outside_the_store_folder_and_rebuilt_when_the_store_changes(
+    make_store, make_award, cache_dir
+):
+    path = make_store([make_award(id="a", title="Compost partagé"), make_award(id="b", title="Jardin")])
+    awards = store.load_awards(path)
+    first = SearchIndex.for_store(path, awards, min_cached=0)
+    assert found_with(awards, first, "compost") == ["a"]
+    assert [p.name for p in path.parent.iterdir() if p != cache_dir] == ["store.json"]
+    assert len(list(cache_dir.iterdir())) == 1
+
+    again = SearchIndex.for_store(path, awards, min_cached=0)
+    assert again.documents == first.documents  # read back from the cache
+
+    stat = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Jardin", "Compost"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    changed = store.load_awards(path)
+    index = SearchIndex.for_store(path, changed, min_cached=0)
+    assert found_with(changed, index, "compost") == ["a", "b"]
+    assert [p.name for p in path.parent.iterdir() if p != cache_dir] == ["store.json"]
+
+
+def test_a_cache_entry_is_only_used_with_its_own_awards(make_store, make_award, cache_dir):
+    path = make_store([make_award(id="a", title="Compost")])
+    SearchIndex.for_store(path, store.load_awards(path), min_cached=0)
+    other = [make_award(id="z", title="Jardin")]  # e.g. the store changed within the same mtime tick
+    assert found_with(other, SearchIndex.for_store(path, other, min_cached=0), "jardin") == ["z"]
+
+
+def test_a_damaged_cache_is_rebuilt(make_store, make_award, cache_dir):
+    path = make_store([make_award(id="a", title="Compost")])
+    awards = store.load_awards(path)
+    SearchIndex.for_store(path, awards, min_cached=0)
+    (cache_file,) = cache_dir.iterdir()
+    cache_file.write_bytes(b"\x00garbage")
+    assert found_with(awards, SearchIndex.for_store(path, awards, min_cached=0), "compost") == ["a"]
+
+
+def test_an_unwritable_cache_folder_is_ignored(make_store, make_award, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setattr(search_module, "index_cache_dir", lambda: blocker / "cache")
+    path = make_store([make_award(id="a", title="Compost")])
+    awards = store.load_awards(path)
+    assert found_with(awards, SearchIndex.for_store(path, awards, min_cached=0), "compost") == ["a"]
+
+
+def test_small_stores_do_not_touch_the_cache(make_store, make_award, cache_dir):
+    path = make_store([make_award(id="a", title="Compost")])
+    SearchIndex.for_store(path, store.load_awards(path))
+    assert not cache_dir.exists()
+
+
+def test_an_index_serves_a_filtered_list_of_its_awards(real_awards):
+    index = SearchIndex.build(real_awards)
+    gold = [a for a in real_awards if a.level == "or"]
+    assert ids(search(gold, parse_query(["paris"]), index=index)) == found(gold, "paris")
+
+
+def found_with(awards, index: SearchIndex, *terms: str) -> list[str]:
+    return sorted(ids(search(awards, parse_query(terms), index=index)))
