@@ -1,0 +1,112 @@
+"""Counting the palmarès the way the organisers' communiqué does.
+
+The communiqué of 2017 says: 38 awards (22 gold, 6 silver, 10 bronze) to 31
+collectivités (1 région, 3 départements, 5 EPCI, 22 communes). Two rules make
+those figures come out:
+
+* a collectivité is counted once however many awards it has, and a joint
+  dossier counts each of its bodies ("Angers" and "Angers Loire Métropole");
+* an arrondissement is counted within its commune: "Paris 9e arrondissement"
+  is Paris, already a laureate. Its commune is read from its name
+  ("<commune> <n>e arrondissement"); an arrondissement whose name does not
+  say it stays an arrondissement. Hence ``by_kind`` always lists commune, epci,
+  departement and region (zeros included) and lists arrondissement only when
+  such a one remains.
+
+The same identity (kind, name, département) serves ``repeat_laureates``, so
+Paris there includes the awards of the mairie du 9e.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from territoria_cli.model import KINDS, LEVELS, Award, Kind, Laureate, Level
+from territoria_cli.text import fold
+
+_ARRONDISSEMENT = re.compile(r"(?P<commune>.+?)\s+\d+\s*(?:e|er|ème|eme)\s+arrondissement", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The figures of a set of awards; dict orders are the orders to show them in."""
+
+    awards: int
+    by_level: dict[Level, int]
+    by_category: dict[str, dict[Level, int]]
+    bodies: int
+    by_kind: dict[Kind, int]
+    by_region: dict[str, int]
+    repeat_laureates: list[tuple[str, int]]
+
+    def to_document(self) -> dict[str, Any]:
+        """Plain JSON with stable English keys, for ``territoria stats --json``."""
+        return {
+            "awards": self.awards,
+            "by_level": dict(self.by_level),
+            "by_category": {category: dict(levels) for category, levels in self.by_category.items()},
+            "bodies": self.bodies,
+            "by_kind": dict(self.by_kind),
+            "by_region": dict(self.by_region),
+            "repeat_laureates": [{"name": name, "awards": count} for name, count in self.repeat_laureates],
+        }
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A collectivité as the communiqué counts it."""
+
+    kind: Kind
+    name: str
+    department: str | None
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return self.kind, fold(self.name), self.department
+
+
+def counted_body(body: Laureate) -> _Body:
+    """The collectivité a body counts as: an arrondissement counts as its commune."""
+    if body.kind == "arrondissement":
+        match = _ARRONDISSEMENT.fullmatch(body.name.strip())
+        if match:
+            return _Body("commune", match.group("commune"), body.department)
+    return _Body(body.kind, body.name, body.department)
+
+
+def compute_stats(awards: Sequence[Award]) -> Stats:
+    """Count ``awards`` (already filtered by the caller, if at all)."""
+    level_counts = Counter(award.level for award in awards)
+    by_category: dict[str, dict[Level, int]] = {}
+    for award in awards:
+        levels = by_category.setdefault(award.category, dict.fromkeys(LEVELS, 0))
+        levels[award.level] += 1
+
+    bodies: dict[tuple[str, str, str | None], _Body] = {}
+    awards_per_body: Counter[tuple[str, str, str | None]] = Counter()
+    awards_per_region: Counter[str] = Counter()
+    for award in awards:
+        counted = {counted_body(body) for body in award.laureates}
+        for body in counted:
+            bodies.setdefault(body.key, body)
+        awards_per_body.update({body.key for body in counted})
+        awards_per_region.update({body.region for body in award.laureates})
+
+    kind_counts = Counter(body.kind for body in bodies.values())
+    by_kind: dict[Kind, int] = {
+        kind: kind_counts[kind] for kind in KINDS if kind != "arrondissement" or kind_counts[kind]
+    }
+    repeat = [(bodies[key].name, count) for key, count in awards_per_body.items() if count > 1]
+    return Stats(
+        awards=len(awards),
+        by_level={level: level_counts[level] for level in LEVELS},
+        by_category=by_category,
+        bodies=len(bodies),
+        by_kind=by_kind,
+        by_region=dict(sorted(awards_per_region.items(), key=lambda item: (-item[1], fold(item[0])))),
+        repeat_laureates=sorted(repeat, key=lambda item: (-item[1], fold(item[0]))),
+    )

@@ -1,0 +1,102 @@
+"""Statistics: the communiqué's figures from the real palmarès, and the counting rules on made-up awards."""
+
+from __future__ import annotations
+
+import json
+
+from territoria_cli.search import build_filters, filter_awards
+from territoria_cli.stats import compute_stats
+
+
+def body(name: str, kind: str = "commune", department: str | None = "75", region: str = "Île-de-France") -> dict:
+    return {"name": name, "kind": kind, "department": department, "region": region}
+
+
+def test_the_communique_figures(real_awards):
+    stats = compute_stats(real_awards)
+    assert stats.awards == 38
+    assert stats.by_level == {"or": 22, "argent": 6, "bronze": 10}
+    assert list(stats.by_level) == ["or", "argent", "bronze"]
+    assert stats.bodies == 31
+    assert stats.by_kind == {"commune": 22, "epci": 5, "departement": 3, "region": 1}
+
+
+def test_categories_in_palmares_order_with_their_levels(real_awards):
+    stats = compute_stats(real_awards)
+    assert len(stats.by_category) == 18
+    assert list(stats.by_category)[:2] == ["Aménagement / Urbanisme", "Civisme / Citoyenneté"]
+    assert stats.by_category["Lien social"] == {"or": 1, "argent": 1, "bronze": 1}
+    assert stats.by_category["Prévention"] == {"or": 2, "argent": 0, "bronze": 0}
+    assert sum(sum(levels.values()) for levels in stats.by_category.values()) == 38
+
+
+def test_regions_and_repeat_laureates(real_awards):
+    stats = compute_stats(real_awards)
+    assert next(iter(stats.by_region.items())) == ("Île-de-France", 14)
+    assert stats.by_region["Pays de la Loire"] == 2  # Angers' joint dossier counts once
+    assert sum(stats.by_region.values()) == 38
+    assert stats.repeat_laureates == [
+        ("Paris", 5),
+        ("Garges-lès-Gonesse", 3),
+        ("Albi", 2),
+        ("Communauté d'agglomération du Grand Dax", 2),
+    ]
+
+
+def test_stats_follow_filters(real_awards):
+    occitanie = filter_awards(real_awards, build_filters(real_awards, regions=["occitanie"]))
+    stats = compute_stats(occitanie)
+    assert stats.awards == 5  # Albi twice, Onet-le-Château, Saverdun, Le Grand Narbonne
+    assert stats.by_region == {"Occitanie": 5}
+    assert stats.by_kind == {"commune": 3, "epci": 1, "departement": 0, "region": 0}
+
+
+def test_an_arrondissement_counts_as_its_commune(make_award):
+    awards = [
+        make_award(id="a", laureate="Mairie du 9e", laureates=[body("Paris 9e arrondissement", "arrondissement")]),
+        make_award(id="b", laureate="Mairie du 1er", laureates=[body("Lyon 1er arrondissement", "arrondissement", "69")]),
+        make_award(id="c", laureate="Lyon", laureates=[body("Lyon", department="69")]),
+    ]
+    stats = compute_stats(awards)
+    assert stats.bodies == 2
+    assert stats.by_kind == {"commune": 2, "epci": 0, "departement": 0, "region": 0}
+    assert stats.repeat_laureates == [("Lyon", 2)]
+
+
+def test_an_arrondissement_without_its_commune_in_the_name_stays_one(make_award):
+    stats = compute_stats([make_award(laureates=[body("Mairie centrale", "arrondissement")])])
+    assert stats.by_kind["arrondissement"] == 1
+    assert stats.bodies == 1
+
+
+def test_joint_dossier_counts_each_body_and_region_once(make_award):
+    award = make_award(
+        laureates=[body("Angers", department="49", region="Pays de la Loire"),
+                   body("Angers Loire Métropole", "epci", "49", "Pays de la Loire")]
+    )
+    stats = compute_stats([award])
+    assert stats.bodies == 2
+    assert stats.by_region == {"Pays de la Loire": 1}
+    assert stats.repeat_laureates == []
+
+
+def test_same_name_in_two_departements_is_two_bodies(make_award):
+    awards = [
+        make_award(id="a", laureates=[body("Saint-Denis", department="93")]),
+        make_award(id="b", laureates=[body("Saint-Denis", department="974", region="La Réunion")]),
+    ]
+    assert compute_stats(awards).bodies == 2
+
+
+def test_no_awards_gives_zeros():
+    stats = compute_stats([])
+    assert stats.awards == 0 and stats.bodies == 0
+    assert stats.by_level == {"or": 0, "argent": 0, "bronze": 0}
+    assert stats.by_category == {} and stats.repeat_laureates == []
+
+
+def test_document_is_plain_json_with_english_keys(real_awards):
+    document = json.loads(json.dumps(compute_stats(real_awards).to_document(), ensure_ascii=False))
+    assert list(document) == ["awards", "by_level", "by_category", "bodies", "by_kind", "by_region", "repeat_laureates"]
+    assert document["by_level"] == {"or": 22, "argent": 6, "bronze": 10}
+    assert document["repeat_laureates"][0] == {"name": "Paris", "awards": 5}
