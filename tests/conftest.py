@@ -73,3 +73,26 @@ def real_awards() -> list[Award]:
     if not path.exists():
         pytest.skip(f"{path} not built yet")
     return store.load_awards(path)
+
+
+@pytest.fixture(autouse=True)
+def pinned_cli_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Make the command line's output independent of the shell running the tests.
+
+    As fastapi-cli's tests pin Rich's width and terminal detection: a fixed
+    width, no colour or terminal forcing, no user store or language from the
+    environment, and a private cache folder for search indexes.
+    """
+    for name in (
+        "TERRITORIA_DB",
+        "TERRITORIA_LANG",
+        "TERRITORIA_FORCE_TTY",
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "TTY_COMPATIBLE",
+        "TTY_INTERACTIVE",
+        "LINES",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

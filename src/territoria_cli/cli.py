@@ -215,15 +215,19 @@ def main() -> None:
 # ---------------------------------------------------------------- shared options
 
 
-def _complete_levels(incomplete: str) -> list[str]:
-    return [level for level in LEVELS if level.startswith(fold(incomplete))]
+# Completion callbacks return every candidate: Typer 0.28 itself keeps those
+# that start with what was typed (case- and accent-sensitively).
 
 
-def _complete_kinds(incomplete: str) -> list[str]:
-    return [kind for kind in KINDS if kind.startswith(fold(incomplete))]
+def _complete_levels() -> list[str]:
+    return list(LEVELS)
 
 
-def _stored_values(ctx: typer.Context, incomplete: str, read: Callable[[dict[str, Any]], Iterable[str]]) -> list[str]:
+def _complete_kinds() -> list[str]:
+    return list(KINDS)
+
+
+def _stored_values(ctx: typer.Context, read: Callable[[dict[str, Any]], Iterable[Any]]) -> list[str]:
     """Completion from the store named so far on the command line; never fails."""
     from territoria_cli.store import read_documents
 
@@ -231,34 +235,33 @@ def _stored_values(ctx: typer.Context, incomplete: str, read: Callable[[dict[str
         documents = read_documents(resolve_store_path(ctx.params.get("db")))
     except Exception:  # a completion must never print a traceback into the shell
         return []
-    wanted = fold(incomplete)
     values: dict[str, None] = {}
     for document in documents.values():
         if isinstance(document, dict):
             values.update(dict.fromkeys(value for value in read(document) if isinstance(value, str)))
-    return [value for value in values if fold(value).startswith(wanted)]
+    return list(values)
 
 
-def _complete_categories(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _stored_values(ctx, incomplete, lambda document: [document.get("category")])
+def _complete_categories(ctx: typer.Context) -> list[str]:
+    return _stored_values(ctx, lambda document: [document.get("category")])
 
 
-def _complete_regions(ctx: typer.Context, incomplete: str) -> list[str]:
+def _complete_regions(ctx: typer.Context) -> list[str]:
     return _stored_values(
-        ctx, incomplete, lambda document: [body.get("region") for body in document.get("laureates") or () if isinstance(body, dict)]
+        ctx, lambda document: [body.get("region") for body in document.get("laureates") or () if isinstance(body, dict)]
     )
 
 
-def _complete_sort_keys(incomplete: str) -> list[str]:
+def _complete_sort_keys() -> list[str]:
     from territoria_cli.search import SORT_KEYS
 
-    return [key for key in SORT_KEYS if key.startswith(incomplete)]
+    return list(SORT_KEYS)
 
 
-def _complete_formats(incomplete: str) -> list[str]:
+def _complete_formats() -> list[str]:
     from territoria_cli.export import EXPORT_FORMATS
 
-    return [name for name in EXPORT_FORMATS if name.startswith(incomplete)]
+    return list(EXPORT_FORMATS)
 
 
 DbOption = Annotated[
@@ -490,6 +493,16 @@ def _write(text: str) -> None:
     sys.stdout.write(text)
 
 
+def _write_exact(text: str) -> None:
+    """Write as UTF-8 bytes, so that CSV's CRLF line ends survive a text stream's newline translation."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:
+        _write(text)
+        return
+    sys.stdout.flush()
+    binary.write(text.encode("utf-8"))
+
+
 def _display(build: Callable[[Any], Any]) -> None:
     """Draw what ``build(render)`` returns; Rich is imported only here."""
     from territoria_cli import render
@@ -672,13 +685,23 @@ def _find_award(awards: Sequence[Award], wanted: str) -> Award:
     raise _Failure(f"no award with id {wanted!r}{hint}")
 
 
-#: Fields of ``show``'s plain output, before the summary; one place for their order.
-SHOW_FIELDS = ("id", "title", "summary_title", "level", "category", "sponsor", "year", "laureate", "laureates", "excellence", "budget")
+#: Fields of ``show``'s plain output around the lines of the bodies, then the summary.
+SHOW_FIELDS_BEFORE_BODIES = ("id", "title", "summary_title", "level", "category", "sponsor", "year", "laureate")
+SHOW_FIELDS_AFTER_BODIES = ("excellence", "budget")
 
 
 def _award_text(award: Award, lang: Lang) -> str:
+    """``Label: value`` lines (one per body), a blank line, then the summary."""
     labels = FIELD_LABELS[lang]
-    lines = [f"{labels[field]}: {value}" for field, value in zip(SHOW_FIELDS, _cells(award, SHOW_FIELDS, lang))]
+
+    def field_lines(fields: Sequence[str]) -> list[str]:
+        return [f"{labels[field]}: {value}" for field, value in zip(fields, _cells(award, fields, lang))]
+
+    bodies = [
+        f"{labels['laureates']}: {body.name} ({', '.join(filter(None, [KIND_LABELS[lang][body.kind], body.department, body.region]))})"
+        for body in award.laureates
+    ]
+    lines = [*field_lines(SHOW_FIELDS_BEFORE_BODIES), *bodies, *field_lines(SHOW_FIELDS_AFTER_BODIES)]
     return "\n".join(lines) + "\n\n" + award.summary.rstrip() + "\n"
 
 
@@ -795,7 +818,7 @@ def export(
     else:
         text = exporter.to_json(awards)
     if output is None:
-        _write(text)
+        _write_exact(text)
         return
     from territoria_cli.files import atomic_write_text
 

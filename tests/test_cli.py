@@ -1,0 +1,643 @@
+"""The ``territoria`` command as users run it.
+
+Most tests drive the app in-process with Typer's ``CliRunner``, whose stdout is
+not a terminal: they see the plain, piped output. ``TERRITORIA_FORCE_TTY=1``
+gives the Rich tables. A few tests run the real command in a subprocess for
+what only a process shows: which modules it imports, a closed pipe, a
+pseudo-terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+from typer.testing import CliRunner
+
+from territoria_cli import __version__
+from territoria_cli.cli import app
+from territoria_cli.model import FIELD_LABELS, LEVEL_LABELS
+from territoria_cli.text import fold
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+DATA = Path(__file__).resolve().parents[1] / "data" / "awards.json"
+BOX_CHARACTERS = set("─│┃━┏┓┗┛┌┐└┘├┤┬┴┼╭╮╰╯═║")
+ANSI = "\x1b["
+ALBI = "2017-albi-agriculture-et-alimentation-de-proximite"
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Any:
+    return runner.invoke(app, list(args), env=env)
+
+
+def lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def rows(text: str) -> list[list[str]]:
+    return [line.split("\t") for line in text.splitlines()]
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the real palmarès, to check its bytes after a command."""
+    copy = tmp_path / "awards.json"
+    shutil.copyfile(DATA, copy)
+    return copy
+
+
+def no_traceback(result: Any) -> None:
+    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- list
+
+
+def test_list_gold_gives_the_22_gold_awards_as_tab_separated_rows():
+    result = run("list", "--level", "or")
+    assert result.exit_code == 0, result.output
+    table = rows(result.stdout)
+    assert len(table) == 22
+    assert all(len(row) == 5 for row in table)
+    assert {row[1] for row in table} == {"Or"}
+    assert ALBI in {row[0] for row in table}
+
+
+@pytest.mark.parametrize("spelling", ["OR", "Or", "d'or", "D’Or", "gold"])
+def test_level_spellings(spelling):
+    result = run("list", "--level", spelling)
+    assert result.exit_code == 0, result.output
+    assert len(lines(result.stdout)) == 22
+
+
+def test_list_argent_json_is_the_six_silver_documents():
+    result = run("list", "--level", "argent", "--json")
+    assert result.exit_code == 0
+    documents = json.loads(result.stdout)
+    assert len(documents) == 6
+    assert {doc["level"] for doc in documents} == {"argent"}
+    assert set(documents[0]) >= {"id", "laureates", "summary"}
+
+
+def test_list_without_filter_lists_every_award_gold_first(real_awards):
+    table = rows(run("list").stdout)
+    assert len(table) == len(real_awards) == 38
+    levels = [row[1] for row in table]
+    assert levels == sorted(levels, key=["Or", "Argent", "Bronze"].index)
+
+
+def test_levels_repeat_and_filters_combine():
+    assert len(lines(run("list", "-l", "or", "-l", "argent").stdout)) == 28
+    combined = rows(run("list", "--level", "or", "--region", "ile-de").stdout)
+    assert combined and all(row[1] == "Or" for row in combined)
+    region = json.loads(run("list", "--region", "Île-de-France", "--json").stdout)
+    assert all(any(body["region"] == "Île-de-France" for body in doc["laureates"]) for doc in region)
+    assert {row[0] for row in combined} < {doc["id"] for doc in region}
+
+
+def test_category_accents_case_and_prefix():
+    table = rows(run("list", "--category", "LIEN").stdout)
+    assert table and {row[2] for row in table} == {"Lien social"}
+    assert rows(run("list", "--category", "amenagement / urbanisme").stdout)[0][2] == "Aménagement / Urbanisme"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--laureate", "albi"], {"Albi"}),
+        (["--department", "81"], {"Albi"}),
+        (["--kind", "region"], None),
+        (["--year", "2017"], None),
+    ],
+)
+def test_other_filters(args, expected, real_awards):
+    documents = json.loads(run("list", *args, "--json").stdout)
+    assert documents
+    if expected is not None:
+        assert {doc["laureate"] for doc in documents} == expected
+    if args[0] == "--kind":
+        assert all(any(body["kind"] == "region" for body in doc["laureates"]) for doc in documents)
+    if args[0] == "--year":
+        assert len(documents) == len(real_awards)
+
+
+def test_a_filter_matching_nothing_says_so_on_stderr_and_succeeds():
+    result = run("list", "--year", "1990")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "No award matches" in result.stderr
+    assert json.loads(run("list", "--year", "1990", "--json").stdout) == []
+
+
+def test_sort_reverse_and_limit():
+    titles = [row[4] for row in rows(run("list", "--sort", "title").stdout)]
+    assert titles == sorted(titles, key=fold)
+    assert [row[4] for row in rows(run("list", "--sort", "tit", "--reverse").stdout)] == titles[::-1]
+    assert len(lines(run("list", "-n", "3").stdout)) == 3
+
+
+def test_english_labels_with_lang_option_and_env_var():
+    assert {row[1] for row in rows(run("list", "--level", "or", "--lang", "en").stdout)} == {"Gold"}
+    assert {row[1] for row in rows(run("list", "--level", "argent", env={"TERRITORIA_LANG": "en"}).stdout)} == {"Silver"}
+
+
+def test_piped_rows_are_never_cut_and_have_no_box_drawing():
+    output = run("list").stdout
+    assert max(len(line) for line in lines(output)) > 80
+    assert not BOX_CHARACTERS & set(output)
+    assert ANSI not in output
+
+
+def test_forced_terminal_draws_a_rich_table_without_colour_under_no_color():
+    result = run("list", "--level", "or", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert BOX_CHARACTERS & set(result.stdout)
+    assert "● Or" in result.stdout
+    assert FIELD_LABELS["fr"]["laureate"] in result.stdout
+    assert "\x1b[33" not in result.stdout  # no yellow under NO_COLOR
+
+
+def test_forced_terminal_colours_the_medals():
+    result = run("list", "--level", "or", env={"TERRITORIA_FORCE_TTY": "1"})
+    assert ANSI in result.stdout
+
+
+# ---------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["list", "--level", "gld"], "Error: unknown level 'gld'; valid levels: or, argent, bronze"),
+        (["list", "--category", "nowhere"], "Error: unknown category 'nowhere'; valid values: "),
+        (["list", "--category", "transition"], "Error: ambiguous category 'transition'"),
+        (["list", "--kind", "village"], "Error: unknown kind 'village'"),
+        (["list", "--region", "Atlantis"], "Error: unknown region 'Atlantis'"),
+        (["list", "--department", "9999"], "Error: unknown department '9999'"),
+        (["list", "--sort", "colour"], "Error: unknown sort key 'colour'"),
+        (["list", "--lang", "de"], "Error: Invalid value for '--lang'"),
+        (["list", "--limit", "0"], "Error: Invalid value for '--limit'"),
+        (["list", "--year", "last"], "Error: Invalid value for '--year'"),
+        (["list", "--levle", "or"], "Error: No such option: --levle"),
+        (["search"], "Error: Missing argument"),
+        (["search", ""], "Error: nothing to search for"),
+        (["search", "*", "?"], "Error: nothing to search for"),
+        (["export", "--format", "xls"], "Error: unknown format 'xls'"),
+        (["export", "--columns", "id,colour"], "colour"),
+        (["export", "--format", "csv", "--group-by", "category"], "Error: --group-by applies to --format md only"),
+        (["export", "--format", "md", "--excel"], "Error: --excel applies to --format csv only"),
+        (["nope"], "Error: No such command 'nope'"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_clear_line(args, message):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert len(lines(result.stderr)) == 1
+    no_traceback(result)
+
+
+def test_unknown_id_exits_1_and_suggests_close_ids():
+    result = run("show", "2017-albi-agriculture-et-alimentation-de-proximiter")
+    assert result.exit_code == 1
+    assert f"did you mean: {ALBI}" in result.stderr
+    assert result.stderr.startswith("Error: no award with id ")
+    no_traceback(result)
+
+
+def test_ambiguous_id_prefix_lists_the_candidates():
+    result = run("show", "2017-albi")
+    assert result.exit_code == 1
+    assert ALBI in result.stderr and "2 awards have an id starting with" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "store_text",
+    ["", "{not json", '{"awards": []}', '{"awards": {"1": {"id": "x"}}}', "[1, 2]"],
+    ids=["empty", "truncated", "wrong-shape", "invalid-award", "list"],
+)
+def test_a_damaged_store_is_named_left_untouched_and_exits_1(tmp_path, store_text):
+    store = tmp_path / "damaged.json"
+    store.write_text(store_text, encoding="utf-8")
+    for command in (["list"], ["search", "jardin"], ["show", "x"], ["stats"], ["export"]):
+        result = run(*command, "--db", str(store))
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.startswith(f"Error: {store}")
+        no_traceback(result)
+    assert store.read_text(encoding="utf-8") == store_text
+
+
+def test_a_missing_store_is_reported_and_not_created(tmp_path):
+    missing = tmp_path / "missing.json"
+    result = run("list", "--db", str(missing))
+    assert result.exit_code == 1
+    assert "no such store file" in result.stderr
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("query", ["(", "[a-", "*velo", '"moustique', "back\\slash", "a" * 20000, "'; rm -rf /", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓"])
+def test_hostile_queries_never_crash(query):
+    result = run("search", query)
+    assert result.exit_code in (0, 2), result.output
+    no_traceback(result)
+
+
+def test_unexpected_errors_are_one_line_unless_debug(monkeypatch):
+    def broken(path):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("territoria_cli.store.load_awards", broken)
+    result = run("list")
+    assert result.exit_code == 1
+    assert "unexpected RuntimeError: disk on fire" in result.stderr
+    assert "--debug" in result.stderr
+    no_traceback(result)
+    debug = run("--debug", "list")
+    assert isinstance(debug.exception, RuntimeError)
+
+
+def test_ctrl_c_exits_130_quietly(monkeypatch):
+    def interrupted(path):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("territoria_cli.store.load_awards", interrupted)
+    result = run("list")
+    assert result.exit_code == 130
+    assert result.stdout == "" and result.stderr == ""
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_search_finds_reboisement_with_a_snippet_of_the_summary():
+    result = run("search", "reboisement")
+    assert result.exit_code == 0, result.output
+    table = rows(result.stdout)
+    assert table[0][:2] == ["2017-allauch-journees-de-reboisement", "Or"]
+    assert all(len(row) == 5 for row in table)
+    assert table[0][4].startswith("La commune")
+
+
+def test_piped_snippets_mark_matches_with_double_asterisks():
+    table = rows(run("search", "feux").stdout)
+    assert table and all("**feux**" in row[4].lower() for row in table)
+
+
+def test_search_ignores_accents_and_case_and_matches_word_beginnings():
+    velo = [row[0] for row in rows(run("search", "velo").stdout)]
+    assert "2017-saverdun-recup-velos-en-liberte" in velo
+    assert rows(run("search", "ÉCOLE").stdout) == rows(run("search", "ecole").stdout)
+    # "velo" begins no word of "développement"
+    for doc in json.loads(run("search", "velo", "--json").stdout):
+        text = " ".join([doc["title"], doc["summary_title"], doc["summary"]]).lower()
+        assert "vélo" in text or "velo" in text
+
+
+def test_search_phrase_filters_limit_and_json():
+    assert rows(run("search", "moustique tigre").stdout)
+    assert rows(run("search", '"moustique tigre"').stdout) == rows(run("search", "moustique tigre").stdout)
+    gold = json.loads(run("search", "commune", "--level", "or", "--json").stdout)
+    assert gold and {doc["level"] for doc in gold} == {"or"}
+    assert len(lines(run("search", "commune", "--limit", "2").stdout)) == 2
+
+
+def test_search_ranks_a_title_hit_first():
+    table = rows(run("search", "reboisement").stdout)
+    assert "reboisement" in table[0][3].lower()
+
+
+def test_search_without_result_suggests_close_words_and_succeeds():
+    result = run("search", "reboisemant")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "No award matches 'reboisemant'." in result.stderr
+    assert "Did you mean: reboisement" in result.stderr
+    assert json.loads(run("search", "zzzqqq", "--json").stdout) == []
+
+
+def test_search_in_a_terminal_shows_rank_and_snippet():
+    result = run("search", "reboisement", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "140"})
+    assert result.exit_code == 0
+    assert "#" in result.stdout and "1 " in result.stdout
+    assert "reboisement" in result.stdout.lower()
+
+
+# ---------------------------------------------------------------- show
+
+
+def test_show_prints_label_lines_then_the_summary(real_awards):
+    albi = next(award for award in real_awards if award.id == ALBI)
+    result = run("show", ALBI)
+    assert result.exit_code == 0
+    head, summary = result.stdout.split("\n\n", 1)
+    labels = FIELD_LABELS["fr"]
+    assert f"{labels['id']}: {ALBI}" in lines(head)
+    assert f"{labels['level']}: {LEVEL_LABELS['fr']['or']}" in lines(head)
+    assert any(line.startswith(f"{labels['laureates']}: Albi") and "81" in line for line in lines(head))
+    assert summary.strip() == albi.summary.strip()
+
+
+def test_show_in_english_as_json_and_by_unique_prefix():
+    assert "Title: " in run("show", ALBI, "--lang", "en").stdout
+    assert json.loads(run("show", ALBI, "--json").stdout)["id"] == ALBI
+    assert run("show", "2017-albi-agri").stdout == run("show", ALBI).stdout
+
+
+def test_show_in_a_terminal_is_a_panel_with_bodies_and_region():
+    result = run("show", ALBI, env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "100"})
+    assert "╭" in result.stdout and "Occitanie" in result.stdout and "81" in result.stdout
+
+
+# ---------------------------------------------------------------- stats
+
+
+def test_stats_piped_reproduce_the_communique():
+    result = run("stats")
+    assert result.exit_code == 0, result.output
+    table = lines(result.stdout)
+    for expected in ["awards\t38", "bodies\t31", "level\tOr\t22", "level\tArgent\t6", "level\tBronze\t10"]:
+        assert expected in table
+    kinds = {row[1]: row[2] for row in rows(result.stdout) if row[0] == "kind"}
+    assert {kinds["Région"], kinds["Département"], kinds["EPCI"], kinds["Commune"]} == {"1", "3", "5", "22"}
+    assert (kinds["Région"], kinds["Département"], kinds["EPCI"], kinds["Commune"]) == ("1", "3", "5", "22")
+    categories = [row for row in rows(result.stdout) if row[0] == "category"]
+    assert sum(int(row[2]) for row in categories) == 38
+    assert all(int(row[2]) == sum(map(int, row[3:])) for row in categories)
+
+
+def test_stats_json_filters_and_terminal():
+    document = json.loads(run("stats", "--json").stdout)
+    assert document["awards"] == 38
+    occitanie = json.loads(run("stats", "--region", "Occitanie", "--json").stdout)
+    assert 0 < occitanie["awards"] < 38
+    drawn = run("stats", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}).stdout
+    assert "█" in drawn and "38 prix" in drawn
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_export_csv_reads_back_with_the_csv_module(real_awards):
+    result = run("export")
+    assert result.exit_code == 0
+    text = result.stdout_bytes.decode("utf-8")
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    labels = FIELD_LABELS["fr"]
+    assert table[0] == [labels[column] for column in ("id", "level", "category", "laureate", "title")]
+    assert len(table) == 1 + len(real_awards)
+    assert text.count("\r\n") == len(table)
+
+
+def test_export_markdown_report_to_a_file(tmp_path):
+    target = tmp_path / "lien-social.md"
+    result = run("export", "--category", "Lien social", "--format", "md", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert str(target) in result.stderr
+    tokens = MarkdownIt("commonmark").enable("table").parse(target.read_text(encoding="utf-8"))
+    body_rows = [token for token in tokens if token.type == "tr_open"]
+    expected = len(json.loads(run("list", "--category", "Lien social", "--json").stdout))
+    assert len(body_rows) == 1 + expected
+
+
+def test_export_group_by_category_has_one_section_per_category(real_awards):
+    result = run("export", "--format", "md", "--group-by", "category", "--title", "Palmarès 2017")
+    tokens = MarkdownIt("commonmark").enable("table").parse(result.stdout)
+    headings = [tokens[i + 1].content for i, token in enumerate(tokens) if token.type == "heading_open" and token.tag == "h2"]
+    assert sorted(headings) == sorted({award.category for award in real_awards})
+    assert sum(token.type == "table_open" for token in tokens) == len(headings)
+
+
+def test_export_json_columns_and_format_from_extension(tmp_path, real_awards):
+    documents = json.loads(run("export", "--format", "json").stdout)
+    assert len(documents) == len(real_awards) and {doc["id"] for doc in documents} == {award.id for award in real_awards}
+    table = list(csv.reader(io.StringIO(run("export", "--columns", "title,id").stdout, newline="")))
+    assert table[0] == [FIELD_LABELS["fr"]["title"], FIELD_LABELS["fr"]["id"]]
+    target = tmp_path / "gold.json"
+    assert run("export", "--level", "or", "--output", str(target)).exit_code == 0
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 22
+
+
+def test_export_excel_variant_and_formula_neutralisation(make_store, make_award_document):
+    store = make_store([make_award_document(title="=HYPERLINK(\"http://x\")")])
+    neutral = list(csv.reader(io.StringIO(run("export", "--db", str(store), "--columns", "title").stdout)))
+    assert neutral[1] == ["'=HYPERLINK(\"http://x\")"]
+    raw = list(csv.reader(io.StringIO(run("export", "--db", str(store), "--columns", "title", "--raw-formulas").stdout)))
+    assert raw[1] == ['=HYPERLINK("http://x")']
+    excel = run("export", "--db", str(store), "--excel").stdout
+    assert excel.startswith("\ufeff")
+    assert next(csv.reader(io.StringIO(excel[1:]), delimiter=";"))[0] == FIELD_LABELS["fr"]["id"]
+
+
+def test_export_to_a_missing_folder_is_a_clear_error(tmp_path):
+    result = run("export", "--output", str(tmp_path / "no" / "such" / "out.csv"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+    no_traceback(result)
+
+
+# ---------------------------------------------------------------- import
+
+
+def test_import_adds_then_changes_nothing_then_needs_replace(tmp_path, make_award_document):
+    store = tmp_path / "mine.json"
+    source = tmp_path / "new.json"
+    source.write_text(json.dumps([make_award_document(), make_award_document("2099-autre", title="Autre")]), encoding="utf-8")
+    first = run("import", str(source), "--db", str(store))
+    assert first.exit_code == 0, first.output
+    assert "2 added" in first.stdout
+    assert "2 unchanged" in run("import", str(source), "--db", str(store)).stdout
+    source.write_text(json.dumps([make_award_document(title="Changé")]), encoding="utf-8")
+    conflict = run("import", str(source), "--db", str(store))
+    assert conflict.exit_code == 1 and conflict.stderr.startswith("Error: ")
+    assert "1 replaced" in run("import", str(source), "--db", str(store), "--replace").stdout
+    assert json.loads(run("show", "2099-testville-jardins-partages", "--db", str(store), "--json").stdout)["title"] == "Changé"
+
+
+def test_import_refuses_the_packaged_store_and_bad_files(tmp_path, make_award_document):
+    source = tmp_path / "new.json"
+    source.write_text(json.dumps([make_award_document()]), encoding="utf-8")
+    before = DATA.read_bytes()
+    refused = run("import", str(source))
+    assert refused.exit_code == 1 and "--db" in refused.stderr
+    assert DATA.read_bytes() == before
+    source.write_text(json.dumps([make_award_document(level="platine")]), encoding="utf-8")
+    store = tmp_path / "mine.json"
+    bad = run("import", str(source), "--db", str(store))
+    assert bad.exit_code == 1 and "platine" in bad.stderr
+    assert not store.exists()
+
+
+# ---------------------------------------------------------------- store, options, help
+
+
+def test_reading_commands_never_change_the_store(data_copy):
+    before = (data_copy.read_bytes(), data_copy.stat().st_mtime_ns)
+    for command in (
+        ["list"],
+        ["list", "--json"],
+        ["search", "jardin"],
+        ["show", ALBI],
+        ["stats"],
+        ["export", "--format", "md"],
+    ):
+        assert run(*command, "--db", str(data_copy)).exit_code == 0, command
+    data_copy.chmod(0o444)
+    assert run("list", "--db", str(data_copy)).exit_code == 0
+    assert (data_copy.read_bytes(), data_copy.stat().st_mtime_ns) == before
+    assert sorted(path.name for path in data_copy.parent.iterdir()) == ["awards.json"]
+
+
+def test_db_option_and_env_var_choose_the_store(make_store, make_award_document):
+    store = make_store([make_award_document()])
+    assert rows(run("list", "--db", str(store)).stdout)[0][0] == "2099-testville-jardins-partages"
+    assert rows(run("list", env={"TERRITORIA_DB": str(store)}).stdout)[0][0] == "2099-testville-jardins-partages"
+
+
+def test_data_is_never_read_as_rich_markup(make_store, make_award_document):
+    store = make_store([make_award_document(title="[bold red]Pas de balise[/]")])
+    result = run("list", "--db", str(store), env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "200"})
+    assert "[bold red]Pas de balise[/]" in result.stdout
+
+
+def test_version_and_help():
+    version = run("--version")
+    assert version.exit_code == 0 and version.stdout == f"territoria {__version__}\n"
+    bare = run()
+    assert bare.exit_code == 0 and "Commands:" in bare.stdout
+    for command in ("list", "search", "show", "stats", "export", "import"):
+        for flag in ("-h", "--help"):
+            result = run(command, flag)
+            assert result.exit_code == 0
+            assert "Examples:" in result.stdout and f"territoria {command}" in result.stdout
+
+
+def test_completion_offers_levels_and_stored_categories():
+    def complete(words: str) -> list[str]:
+        current = len(words.split()) - (0 if words.endswith(" ") else 1)
+        env = {"_TERRITORIA_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(current)}
+        return runner.invoke(app, [], env=env, prog_name="territoria").stdout.splitlines()
+
+    assert complete("territoria list --level ") == ["or", "argent", "bronze"]
+    assert complete("territoria list --category Li") == ["Lien social"]
+    assert "TERRITORIA / UNICEF" in complete("territoria stats --category T")
+    assert complete("territoria list --region Occ") == ["Occitanie"]
+    assert complete("territoria export --format m") == ["md"]
+
+
+# ---------------------------------------------------------------- real processes
+
+
+def command_line() -> list[str]:
+    """The installed console script when there is one, else ``python -m``."""
+    script = shutil.which("territoria")
+    return [script] if script else [sys.executable, "-m", "territoria_cli"]
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TERRITORIA_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env.pop("NO_COLOR", None)
+    env.update(extra)
+    return env
+
+
+def imported_modules(*args: str) -> set[str]:
+    """Modules a piped ``territoria ARGS`` imports, from ``python -X importtime``."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "territoria_cli", *args],
+        capture_output=True,
+        text=True,
+        env=process_env(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_the_real_command_runs_piped():
+    result = subprocess.run(
+        [*command_line(), "list", "--level", "or"], capture_output=True, text=True, env=process_env(), check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 22
+    assert "\t" in result.stdout and not BOX_CHARACTERS & set(result.stdout)
+
+
+@pytest.mark.parametrize("args", [["list", "--level", "or"], ["search", "reboisement"], ["show", ALBI], ["stats"]])
+def test_piped_commands_do_not_import_rich(args):
+    modules = imported_modules(*args)
+    assert "territoria_cli.cli" in modules
+    assert not {name for name in modules if name == "rich" or name.startswith("rich.")}
+
+
+def test_help_imports_neither_rich_nor_the_store_nor_the_library():
+    modules = imported_modules("--help") | imported_modules("list", "--help")
+    assert not {name for name in modules if name.split(".")[0] in {"rich", "tinydb", "platformdirs"}}
+    assert not {"territoria_cli.search", "territoria_cli.export", "territoria_cli.stats"} & modules
+
+
+def big_store(make_store, make_award_document, count: int = 3000) -> Path:
+    return make_store([make_award_document(f"2099-award-{number:05}", title=f"Prix numéro {number}") for number in range(count)], name="big.json")
+
+
+def test_a_closed_pipe_ends_quietly_with_exit_0(make_store, make_award_document):
+    """More output than a pipe holds, so the writer really meets the closed pipe."""
+    store = big_store(make_store, make_award_document)
+    command = " ".join([*map(shlex_quote, command_line()), "list", "--db", shlex_quote(str(store))])
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{command} | head -1"], capture_output=True, text=True, env=process_env(), check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 1
+
+
+def shlex_quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def test_a_terminal_gets_rich_tables(tmp_path):
+    """Under a pseudo-terminal the real command draws with Rich."""
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [*command_line(), "list", "--level", "or"],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=process_env(COLUMNS="160", NO_COLOR="1"),
+        )
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert process.wait(timeout=30) == 0
+    finally:
+        os.close(leader)
+    text = output.decode("utf-8")
+    assert "● Or" in text and BOX_CHARACTERS & set(text)
+    assert "22 prix" in text
