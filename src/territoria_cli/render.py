@@ -81,16 +81,25 @@ def medal(level: Level, lang: Lang) -> Text:
 
 
 def awards_table(awards: Sequence[Award], lang: Lang) -> Table:
+    """Level, category, laureate and title, with the id under the title for ``show``."""
     labels = FIELD_LABELS[lang]
     table = _table(caption=f"{len(awards)} {WORDS[lang]['awards']}")
     table.add_column(labels["level"], no_wrap=True)
     table.add_column(labels["category"], ratio=2)
     table.add_column(labels["laureate"], ratio=2)
-    table.add_column(labels["title"], ratio=4)
-    table.add_column(labels["id"], style="dim", ratio=3, overflow="fold")
+    table.add_column(labels["title"], ratio=5)
     for award in awards:
-        table.add_row(medal(award.level, lang), Text(award.category), Text(award.laureate), Text(award.title), Text(award.id))
+        table.add_row(medal(award.level, lang), Text(award.category), Text(award.laureate), _title_and_id(award))
     return table
+
+
+def _title_and_id(award: Award) -> Text:
+    # "fold": an id wider than the column wraps instead of ending in "…", so it can be copied whole.
+    text = Text(overflow="fold")
+    text.append(award.title, style="bold")
+    text.append("\n")
+    text.append(award.id, style="dim")
+    return text
 
 
 def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
@@ -110,9 +119,7 @@ def hits_table(hits: Sequence[Hit], lang: Lang) -> Table:
     table.add_column(labels["laureate"], ratio=1)
     table.add_column(WORDS[lang]["award"], ratio=4)
     for rank, hit in enumerate(hits, 1):
-        award = Text(hit.award.title, style="bold")
-        award.append("\n")
-        award.append(hit.award.id, style="dim")
+        award = _title_and_id(hit.award)
         award.append("\n")
         award.append_text(snippet(hit.snippet))
         table.add_row(str(rank), medal(hit.award.level, lang), Text(hit.award.laureate), award)
@@ -137,7 +144,8 @@ def award_view(award: Award, lang: Lang) -> Panel:
     for body in award.laureates:
         bodies.add_row(Text(body.name), Text(KIND_LABELS[lang][body.kind]), Text(body.department or "—"), Text(body.region))
 
-    summary = Text(award.summary_title, style="bold")
+    summary = Text()
+    summary.append(award.summary_title, style="bold")
     summary.append("\n\n")
     summary.append(award.summary)
     return Panel(
