@@ -125,6 +125,7 @@ def main(argv: list[str]) -> int:
     for line in report.machine_lines(territoria.python_version(), versions):
         print(line)
     print(f"repo: {settings.repo} @ {report.git_revision(settings.repo)}")
+    print(report.load_line("before"))
     print(f"data: data/awards.json, {len(awards)} awards; "
           f"{settings.pairs} A/B pairs per start-up case (after 1 warm-up each)")
 
@@ -195,9 +196,10 @@ def main(argv: list[str]) -> int:
               "1 warm-up; peak = max RSS of the child over those runs)")
         print(report.table(["case", "median ms", "peak MiB", "target", "result"], scale_rows))
 
+    print(f"\n{report.load_line('after')}")
     results = [row[-1] for row in [*rows, *pty_rows, *scale_rows]]
     failed = results.count("FAIL")
-    print(f"\n{results.count('PASS')} PASS, {failed} FAIL")
+    print(f"{results.count('PASS')} PASS, {failed} FAIL")
     return 1 if failed else 0
 
 

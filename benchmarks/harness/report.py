@@ -109,6 +109,13 @@ def describe_imports(subject: ImportProfile, baseline: ImportProfile, top: int) 
     return "\n".join(lines)
 
 
+def load_line(when: str) -> str:
+    """Load average: other work on the machine inflates wall-clock medians."""
+    one, five, fifteen = os.getloadavg()
+    return (f"load average {when}: {one:.2f} {five:.2f} {fifteen:.2f} "
+            f"(1/5/15 min, {os.cpu_count()} cores)")
+
+
 def machine_lines(python_version: str, versions: dict[str, str]) -> list[str]:
     """Facts that make two benchmark reports comparable."""
     return [

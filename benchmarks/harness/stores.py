@@ -69,7 +69,7 @@ def write_sqlite(sqlite_utils: Path, db_path: Path, awards: list[Award]) -> None
     layout and FTS5 index its ``search`` command expects; nested laureate lists
     become JSON text columns, as sqlite-utils does for any nested value.
     """
-    json_path = db_path.with_suffix(".json")
+    json_path = db_path.with_suffix(".rows.json")
     json_path.write_text(json.dumps(awards, ensure_ascii=False), encoding="utf-8")
     db_path.unlink(missing_ok=True)
     run = [str(sqlite_utils)]
