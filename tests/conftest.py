@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules: award documents, awards and small stores built in tmp_path, the real palmarès."""
+"""Fixtures shared by the test modules: award documents and Awards, small stores in tmp_path, the real palmarès."""
 
 from __future__ import annotations
 

@@ -113,7 +113,8 @@ def test_csv_reads_back_with_french_labels(real_awards):
 
 def test_csv_header_in_english(real_awards):
     rows = read_csv(to_csv(real_awards[:1], ("id", "level", "category", "kind"), "en"))
-    assert rows == [["ID", "Level", "Category", "Kind of body"], [real_awards[0].id, "Gold", real_awards[0].category, "Municipality"]]
+    first = real_awards[0]
+    assert rows == [["ID", "Level", "Category", "Kind of body"], [first.id, "Gold", first.category, "Municipality"]]
 
 
 def test_excel_variant_has_bom_and_semicolons(real_awards):
@@ -161,7 +162,7 @@ def test_markdown_cell_with_bar_and_line_breaks_stays_one_cell(hostile):
 def test_group_by_category_gives_a_section_and_a_table_per_category(real_awards):
     text = to_markdown(real_awards, ("id", "level", "laureate"), group_by="category", title="Palmarès 2017")
     tokens = parse_markdown(text)
-    headings = [(token.tag, tokens[number + 1].content) for number, token in enumerate(tokens) if token.type == "heading_open"]
+    headings = [(token.tag, tokens[n + 1].content) for n, token in enumerate(tokens) if token.type == "heading_open"]
     categories = list(dict.fromkeys(award.category for award in real_awards))
     assert headings == [("h1", "Palmarès 2017")] + [("h2", category) for category in categories]
     sequence = [token.type for token in tokens if token.type in ("heading_open", "table_open")]

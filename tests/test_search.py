@@ -330,7 +330,9 @@ def test_a_cache_entry_is_only_used_with_its_own_awards(make_store, make_award, 
     path = make_store([make_award(id="a", title="Compost")])
     SearchIndex.for_store(path, store.load_awards(path), min_cached=0)
     other = [make_award(id="z", title="Jardin")]  # e.g. the store changed within the same mtime tick
-    assert found_with(other, SearchIndex.for_store(path, other, min_cached=0), "jardin") == ["z"]
+    index = SearchIndex.for_store(path, other, min_cached=0)
+    assert index.ids == ["z"]
+    assert found_with(other, index, "jardin") == ["z"]
 
 
 def test_a_damaged_cache_is_rebuilt(make_store, make_award, cache_dir):
@@ -365,3 +367,21 @@ def test_an_index_serves_a_filtered_list_of_its_awards(real_awards):
 
 def found_with(awards, index: SearchIndex, *terms: str) -> list[str]:
     return sorted(ids(search(awards, parse_query(terms), index=index)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=80))
+def test_every_word_of_any_summary_finds_it(make_award, text):
+    award = make_award(summary="x " + text)
+    words = {word for word in text.split() if parse_query_or_none([word])}
+    for word in words:
+        hits = search([award], parse_query_or_none([word]))
+        assert ids(hits) == [award.id], word
+        assert any(marked for hit in hits for _, marked in hit.snippet) or "summary" not in hits[0].matched_fields
+
+
+def parse_query_or_none(terms):
+    try:
+        return parse_query(terms)
+    except UsageError:
+        return None

@@ -54,7 +54,9 @@ def test_stats_follow_filters(real_awards):
 def test_an_arrondissement_counts_as_its_commune(make_award):
     awards = [
         make_award(id="a", laureate="Mairie du 9e", laureates=[body("Paris 9e arrondissement", "arrondissement")]),
-        make_award(id="b", laureate="Mairie du 1er", laureates=[body("Lyon 1er arrondissement", "arrondissement", "69")]),
+        make_award(
+            id="b", laureate="Mairie du 1er", laureates=[body("Lyon 1er arrondissement", "arrondissement", "69")]
+        ),
         make_award(id="c", laureate="Lyon", laureates=[body("Lyon", department="69")]),
     ]
     stats = compute_stats(awards)
@@ -71,8 +73,10 @@ def test_an_arrondissement_without_its_commune_in_the_name_stays_one(make_award)
 
 def test_joint_dossier_counts_each_body_and_region_once(make_award):
     award = make_award(
-        laureates=[body("Angers", department="49", region="Pays de la Loire"),
-                   body("Angers Loire Métropole", "epci", "49", "Pays de la Loire")]
+        laureates=[
+            body("Angers", department="49", region="Pays de la Loire"),
+            body("Angers Loire Métropole", "epci", "49", "Pays de la Loire"),
+        ]
     )
     stats = compute_stats([award])
     assert stats.bodies == 2
