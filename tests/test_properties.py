@@ -16,18 +16,18 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from territoria_cli.model import AWARD_FIELDS, KINDS, LEVELS, Award
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Characters that break naive CSV, Markdown or regex handling, mixed into any Unicode.
 HOSTILE = "|\"'\\\n\r\t=+-@;,*[](){}<>`_#&!?^$.~"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-any_text = st.text(alphabet=st.one_of(st.sampled_from(HOSTILE), st.characters()), max_size=60)
+any_text = st.text(alphabet=st.one_of(st.sampled_from(HOSTILE), st.characters(codec="utf-8")), max_size=60)
 # Required text fields must hold something besides white space.
 some_text = st.builds(lambda head, tail: head + tail, st.characters(categories=("L", "N", "P", "S")), any_text)
 formula_text = st.builds(lambda start, tail: start + tail, st.sampled_from(FORMULA_STARTS), any_text)
@@ -166,39 +166,54 @@ def test_csv_export_without_neutralising_keeps_cells_exactly(awards: list[Award]
         assert row == [export.cell_value(award, column, "fr") for column in columns]
 
 
-def markdown_tables(text: str) -> list[tuple[int, list[int]]]:
-    """Each table of the Markdown as (header cells, cells of each body row), per markdown-it-py."""
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """Each table of the Markdown as rows of cell sources, as markdown-it-py splits them.
+
+    Counting cells is not enough: GFM drops the cells of a row beyond the
+    header's, so an unescaped "|" would go unseen; the sources must match.
+    """
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    tables: list[tuple[int, list[int]]] = []
-    header_cells = 0
-    body_rows: list[int] = []
-    cells = 0
-    for token in tokens:
+    tables: list[list[list[str]]] = []
+    in_cell = False
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
         if token.type == "table_open":
-            header_cells, body_rows = 0, []
+            tables.append([])
         elif token.type == "tr_open":
-            cells = 0
+            tables[-1].append([])
         elif token.type in ("th_open", "td_open"):
-            cells += 1
-        elif token.type == "tr_close":
-            if header_cells == 0:
-                header_cells = cells
-            else:
-                body_rows.append(cells)
-        elif token.type == "table_close":
-            tables.append((header_cells, body_rows))
+            in_cell = True
+            tables[-1][-1].append("")
+        elif token.type in ("th_close", "td_close"):
+            in_cell = False
+        elif token.type == "inline" and in_cell:
+            tables[-1][-1][-1] = token.content
     return tables
+
+
+def expected_table(export: Any, awards: list[Award], columns: tuple[str, ...], lang: str) -> list[list[str]]:
+    """The cells the exporter means to write, as a parser reads them back.
+
+    The parser reads "\\|" as "|", and CommonMark replaces NUL with U+FFFD.
+    """
+
+    def source(text: str) -> str:
+        return export.markdown_cell(text).replace("\\|", "|").replace("\0", "\ufffd")
+
+    return [[source(label) for label in export.header(columns, lang)]] + [
+        [source(export.cell_value(award, column, lang)) for column in columns] for award in awards
+    ]
 
 
 @SETTINGS
 @given(awards=award_lists(), lang=st.sampled_from(["fr", "en"]))
-def test_markdown_export_is_one_table_of_the_right_shape(awards: list[Award], lang: str) -> None:
+def test_markdown_export_is_one_table_of_the_right_rows_and_cells(awards: list[Award], lang: str) -> None:
     export = export_module()
     columns = tuple(column for column in ALL_COLUMNS if column in export.COLUMNS)
-    tables = markdown_tables(export.to_markdown(awards, columns, lang))
-    assert tables == [(len(columns), [len(columns)] * len(awards))]
+    [table] = markdown_tables(export.to_markdown(awards, columns, lang))
+    assert len(table) == len(awards) + 1
+    assert all(len(row) == len(columns) for row in table)
+    assert table == expected_table(export, awards, columns, lang)
 
 
 @SETTINGS
@@ -206,12 +221,11 @@ def test_markdown_export_is_one_table_of_the_right_shape(awards: list[Award], la
 def test_markdown_export_grouped_by_category_has_one_table_per_category(awards: list[Award]) -> None:
     export = export_module()
     columns = ("id", "title", "summary")
-    tables = markdown_tables(export.to_markdown(awards, columns, "fr", group_by="category", title="Palmarès | test"))
-    per_category: dict[str, int] = {}
+    text = export.to_markdown(awards, columns, "fr", group_by="category", title="Palmarès | test")
+    groups: dict[str, list[Award]] = {}
     for award in awards:
-        per_category[award.category] = per_category.get(award.category, 0) + 1
-    assert sorted(rows for _, rows in tables) == sorted([len(columns)] * count for count in per_category.values())
-    assert all(header == len(columns) for header, _ in tables)
+        groups.setdefault(award.category, []).append(award)
+    assert markdown_tables(text) == [expected_table(export, members, columns, "fr") for members in groups.values()]
 
 
 @SETTINGS
@@ -229,6 +243,10 @@ def test_a_full_csv_export_imports_back_to_the_same_awards(
     from territoria_cli.store import read_import_file
 
     export = export_module()
+    # Known limit, documented in read_import_file: a text that itself starts
+    # with "'" and a formula character loses that "'" (the export writes it
+    # unchanged, the import takes it for the neutralising prefix).
+    assume(not any(re.match(r"'[=+\-@\t\r]", export.cell_value(a, c, lang)) for a in awards for c in export.COLUMNS))
     source = tmp_path_factory.mktemp("roundtrip") / "export.csv"
     source.write_text(export.to_csv(awards, tuple(export.COLUMNS), lang, excel=excel), encoding="utf-8", newline="")
     assert read_import_file(source) == [award.to_document() for award in awards]
