@@ -506,3 +506,33 @@ def test_two_concurrent_imports_keep_both_sets_of_awards(tmp_path: Path) -> None
     assert len(expected - ids) == 0, f"lost {len(expected - ids)} of {len(expected)} imported awards"
     assert ids == expected | {"2099-seed"}
     assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")]
+
+
+# --------------------------------------------------------------------------- exports read back
+
+
+@pytest.mark.parametrize("lang", FIELD_LABELS)
+@pytest.mark.parametrize("excel", [False, True], ids=["csv", "excel-csv"])
+def test_a_full_csv_export_of_the_palmares_imports_back_unchanged(tmp_path: Path, lang: str, excel: bool) -> None:
+    from territoria_cli import export
+
+    palmares = load_awards(packaged_store_path())
+    source = tmp_path / "export.csv"
+    files.atomic_write_text(source, export.to_csv(palmares, export.COLUMNS, lang, excel=excel))
+    store = tmp_path / "copy.json"
+    report = import_awards(store, read_import_file(source))
+    assert report.added == [award.id for award in palmares]
+    assert load_awards(store) == palmares
+
+
+def test_a_json_export_of_the_palmares_imports_back_unchanged(tmp_path: Path) -> None:
+    from territoria_cli import export
+
+    palmares = load_awards(packaged_store_path())
+    source = tmp_path / "export.json"
+    files.atomic_write_text(source, export.to_json(palmares))
+    store = tmp_path / "copy.json"
+    import_awards(store, read_import_file(source))
+    assert load_awards(store) == palmares
+    # Same awards, same TinyDB shape and formatting as the packaged file.
+    assert store.read_bytes() == packaged_store_path().read_bytes()
