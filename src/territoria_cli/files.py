@@ -85,7 +85,8 @@ def _mode_for(target: Path) -> int:
         return stat.S_IMODE(target.stat().st_mode)
     except OSError:
         pass
-    # The umask can only be read by setting it; it is put back at once.
+    # The umask can only be read by setting it; it is put back at once (a
+    # thread creating a file in between would see 0o022: fine for this CLI).
     umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
