@@ -25,6 +25,7 @@ from territoria_cli.search import (
     suggest,
     suggest_ids,
 )
+from territoria_cli.text import fold_with_offsets
 
 
 def ids(hits) -> list[str]:
@@ -385,3 +386,26 @@ def parse_query_or_none(terms):
         return parse_query(terms)
     except UsageError:
         return None
+
+
+@pytest.mark.parametrize(
+    ("summary", "highlighted"),
+    [
+        ("Les œuvres d’art : vélos…", "vélos"),  # œ and … fold to two and three characters
+        ("Cafe\u0301 et ve\u0301los", "ve\u0301los"),  # decomposed accents fold to nothing
+        ("Bœuf, vélos, cafe\u0301", "vélos"),  # same length once folded, yet shifted in between
+        ("ﬁn des Vélos", "Vélos"),
+        ("vélos", "vélos"),
+    ],
+)
+def test_highlight_maps_back_when_folding_changes_lengths(make_award, summary, highlighted):
+    (hit,) = search([make_award(summary=summary)], parse_query(["velos"]))
+    assert [text for text, marked in hit.snippet if marked] == [highlighted]
+    assert "".join(text for text, _ in hit.snippet) == summary
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("œæß’«»…ﬁ\u0301\u0327éÉ İ"), st.characters())))
+def test_fast_offsets_agree_with_the_text_module(text):
+    folded, offsets = search_module._fold_with_offsets(text)
+    assert (folded, list(offsets)) == fold_with_offsets(text)
