@@ -409,3 +409,19 @@ def test_highlight_maps_back_when_folding_changes_lengths(make_award, summary, h
 def test_fast_offsets_agree_with_the_text_module(text):
     folded, offsets = search_module._fold_with_offsets(text)
     assert (folded, list(offsets)) == fold_with_offsets(text)
+
+
+def test_suggestions_for_a_pasted_page_correct_a_few_words_only(real_awards, monkeypatch):
+    import difflib
+
+    calls = []
+    original = difflib.get_close_matches
+
+    def counting(word, *args, **kwargs):
+        calls.append(word)
+        return original(word, *args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    query = parse_query([f"motinconnu{number}" for number in range(3000)] + ["reboisment"])
+    assert suggest(real_awards, query) == []  # the typo comes too late to be looked at
+    assert 0 < len(calls) <= 10  # each call scans the whole vocabulary

@@ -630,6 +630,7 @@ def _tidy(segments: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
 # --------------------------------------------------------------------------- suggestions
 
 _SUGGESTABLE_LENGTH = 40  # longer "words" are pasted noise, not typos
+_CORRECTED_WORDS = 10  # difflib takes milliseconds per word: a pasted page must not take minutes
 
 
 def suggest(awards: Sequence[Award], query: Query, limit: int = 5, *, index: SearchIndex | None = None) -> list[str]:
@@ -644,14 +645,16 @@ def suggest(awards: Sequence[Award], query: Query, limit: int = 5, *, index: Sea
     if index is None:
         index = SearchIndex.build(awards)
     vocabulary = index.vocabulary
+    unknown = [
+        word
+        for word in dict.fromkeys(word for clause in query.clauses for word in clause)
+        if len(word) <= _SUGGESTABLE_LENGTH and not _begins_a_word(vocabulary, word)
+    ]
     suggestions: list[str] = []
-    for clause in query.clauses:
-        for word in clause:
-            if len(word) > _SUGGESTABLE_LENGTH or _begins_a_word(vocabulary, word):
-                continue
-            for close in difflib.get_close_matches(word, vocabulary, n=limit, cutoff=0.7):
-                if close not in suggestions:
-                    suggestions.append(close)
+    for word in unknown[:_CORRECTED_WORDS]:
+        for close in difflib.get_close_matches(word, vocabulary, n=limit, cutoff=0.7):
+            if close not in suggestions:
+                suggestions.append(close)
     return [_spelling_in_data(word, awards, index) for word in suggestions[:limit]]
 
 
