@@ -3,9 +3,11 @@
 Each command parses its options, asks the library (store, search, stats,
 export) and hands the result to ``render`` when a person reads a terminal, or
 writes plain tab-separated rows or JSON when a program reads a pipe (the
-GitHub CLI convention). Everything heavier than Typer itself (Rich, TinyDB,
-the search and export modules) is imported inside the branch that needs it:
-a piped ``territoria list`` never loads Rich, and ``--help`` loads no data.
+GitHub CLI convention). What costs start-up time and only some commands
+need is imported inside the branch that needs it: Rich (only ``render``
+imports it) when a person reads a terminal, TinyDB when a store is read,
+``stats`` for the stats command. A piped ``territoria list`` never loads Rich,
+and ``--help`` loads neither Rich nor TinyDB.
 
 Exit codes: 0 success (a search or filter with no result included: the message
 goes to standard error); 1 an error that is not the command line's fault
@@ -15,6 +17,7 @@ level, category, kind, option value, empty query); 130 interrupted by Ctrl-C.
 
 import functools
 import inspect
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -26,12 +29,45 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError  # Typer 0
 from typer.core import TyperGroup
 
 from territoria_cli import __version__
+from territoria_cli.export import (
+    DEFAULT_COLUMNS,
+    EXPORT_FORMATS,
+    cell_value,
+    parse_columns,
+    plain_rows,
+    to_csv,
+    to_json,
+    to_markdown,
+)
+from territoria_cli.files import OutputError, atomic_write_text
 from territoria_cli.model import FIELD_LABELS, KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS, Award, Lang
-from territoria_cli.store import STORE_ENV_VAR, resolve_store_path
+from territoria_cli.search import (
+    SORT_KEYS,
+    Filters,
+    Hit,
+    SearchIndex,
+    UsageError,
+    build_filters,
+    filter_awards,
+    parse_query,
+    resolve_choice,
+    search,
+    sort_awards,
+    suggest,
+    suggest_ids,
+)
+from territoria_cli.store import (
+    STORE_ENV_VAR,
+    StoreError,
+    import_awards,
+    load_awards,
+    read_documents,
+    read_import_file,
+    resolve_store_path,
+)
 from territoria_cli.text import fold
 
 if TYPE_CHECKING:
-    from territoria_cli.search import Filters, Hit
     from territoria_cli.stats import Stats
 
 PROGRAM = "territoria"
@@ -99,9 +135,9 @@ class _TerritoriaGroup(TyperGroup):
         except (ClickException, typer.Exit, typer.Abort, _StdoutClosed):
             raise
         except Exception as error:
-            code, message = _explain(error)
-            if code is None and ctx.params.get("debug"):
+            if ctx.params.get("debug"):
                 raise
+            code, message = _explain(error)
             _error(message)
             raise typer.Exit(code or FAILURE) from None
 
@@ -137,15 +173,7 @@ class _TerritoriaGroup(TyperGroup):
 
 
 def _explain(error: Exception) -> tuple[int | None, str]:
-    """Exit code and message for a library error; ``None`` for a bug.
-
-    The error classes are looked up only now: importing the search or export
-    module just to name their exception would cost every start-up.
-    """
-    from territoria_cli.files import OutputError
-    from territoria_cli.search import UsageError
-    from territoria_cli.store import StoreError
-
+    """Exit code and message for a library error; ``None`` for a bug."""
     if isinstance(error, UsageError):
         return USAGE_ERROR, str(error)
     if isinstance(error, (StoreError, OutputError, _Failure)):
@@ -222,7 +250,7 @@ def _root(
         bool,
         typer.Option("--version", help="Show the version and exit.", callback=_print_version, is_eager=True),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of unexpected errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of errors.")] = False,
 ) -> None:
     """Query, count and reuse the palmarès of the Prix TERRITORIA.
 
@@ -255,8 +283,6 @@ def _complete_kinds() -> list[str]:
 
 def _stored_values(ctx: typer.Context, read: Callable[[dict[str, Any]], Iterable[Any]]) -> list[str]:
     """Completion from the store named so far on the command line; never fails."""
-    from territoria_cli.store import read_documents
-
     try:
         documents = read_documents(resolve_store_path(ctx.params.get("db")))
     except Exception:  # a completion must never print a traceback into the shell
@@ -279,14 +305,10 @@ def _complete_regions(ctx: typer.Context) -> list[str]:
 
 
 def _complete_sort_keys() -> list[str]:
-    from territoria_cli.search import SORT_KEYS
-
     return list(SORT_KEYS)
 
 
 def _complete_formats() -> list[str]:
-    from territoria_cli.export import EXPORT_FORMATS
-
     return list(EXPORT_FORMATS)
 
 
@@ -313,102 +335,62 @@ SortOption = Annotated[
     typer.Option(
         "--sort",
         metavar="KEY",
-        help="Order by level (Or first), category, laureate, title, year or id.",
+        help=f"Order by {', '.join(SORT_KEYS)} (any unique beginning); by level, gold comes first.",
         autocompletion=_complete_sort_keys,
     ),
 ]
 ReverseOption = Annotated[bool, typer.Option("--reverse", help="Reverse the order.")]
 
-_REPEATABLE = "Repeat the option to accept several."
-
-
 def _keyword(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
 
+def _repeatable(
+    name: str, *flags: str, metavar: str, help: str, item: type = str, complete: Callable[..., list[str]] | None = None
+) -> inspect.Parameter:
+    """A filter option that may be given several times: an award matching any of the values passes."""
+    option = typer.Option(
+        *flags,
+        metavar=metavar,
+        help=f"{help} Repeat the option to accept several.",
+        autocompletion=complete,
+        show_default=False,
+    )
+    return _keyword(name, Annotated[list[item] | None, option])  # type: ignore[valid-type]
+
+
 _FILTER_PARAMETERS = (
-    _keyword(
+    _repeatable(
         "levels",
-        Annotated[
-            list[str] | None,
-            typer.Option(
-                "--level",
-                "-l",
-                metavar="LEVEL",
-                help=f"Keep this level: {', '.join(LEVELS)} (any case; d'or, gold… too). {_REPEATABLE}",
-                autocompletion=_complete_levels,
-                show_default=False,
-            ),
-        ],
+        "--level",
+        "-l",
+        metavar="LEVEL",
+        help=f"Keep this level: {', '.join(LEVELS)} (any case; d'or, gold… too).",
+        complete=_complete_levels,
     ),
-    _keyword(
+    _repeatable(
         "categories",
-        Annotated[
-            list[str] | None,
-            typer.Option(
-                "--category",
-                "-c",
-                metavar="NAME",
-                help=f"Keep this category; accents and case ignored, a unique prefix is enough. {_REPEATABLE}",
-                autocompletion=_complete_categories,
-                show_default=False,
-            ),
-        ],
+        "--category",
+        "-c",
+        metavar="NAME",
+        help="Keep this category; accents and case ignored, a unique prefix is enough.",
+        complete=_complete_categories,
     ),
     _keyword(
         "laureate",
         Annotated[
             str | None,
-            typer.Option(
-                "--laureate", metavar="TEXT", help="Keep laureates whose name contains TEXT.", show_default=False
-            ),
+            typer.Option("--laureate", metavar="TEXT", help="Keep laureates whose name contains TEXT.", show_default=False),
         ],
     ),
-    _keyword(
-        "kinds",
-        Annotated[
-            list[str] | None,
-            typer.Option(
-                "--kind",
-                metavar="KIND",
-                help=f"Keep awards to this kind of body: {', '.join(KINDS)}. {_REPEATABLE}",
-                autocompletion=_complete_kinds,
-                show_default=False,
-            ),
-        ],
+    _repeatable(
+        "kinds", "--kind", metavar="KIND", help=f"Keep awards to this kind of body: {', '.join(KINDS)}.", complete=_complete_kinds
     ),
-    _keyword(
-        "departments",
-        Annotated[
-            list[str] | None,
-            typer.Option(
-                "--department",
-                metavar="CODE",
-                help=f"Keep bodies of this département (06, 2A, 971…). {_REPEATABLE}",
-                show_default=False,
-            ),
-        ],
+    _repeatable("departments", "--department", metavar="CODE", help="Keep bodies of this département (06, 2A, 971…)."),
+    _repeatable(
+        "regions", "--region", metavar="NAME", help="Keep bodies of this region (prefix enough).", complete=_complete_regions
     ),
-    _keyword(
-        "regions",
-        Annotated[
-            list[str] | None,
-            typer.Option(
-                "--region",
-                metavar="NAME",
-                help=f"Keep bodies of this region (prefix enough). {_REPEATABLE}",
-                autocompletion=_complete_regions,
-                show_default=False,
-            ),
-        ],
-    ),
-    _keyword(
-        "years",
-        Annotated[
-            list[int] | None,
-            typer.Option("--year", metavar="YEAR", help=f"Keep this edition. {_REPEATABLE}", show_default=False),
-        ],
-    ),
+    _repeatable("years", "--year", metavar="YEAR", help="Keep this edition.", item=int),
 )
 
 _STORE_PARAMETERS = (_keyword("db", DbOption), _keyword("lang", LangOption, "fr"))
@@ -433,10 +415,8 @@ class FilterOptions(NamedTuple):
     def from_options(cls, laureate: str | None, **repeated: list[Any] | None) -> "FilterOptions":
         return cls(laureate=laureate, **{name: tuple(values or ()) for name, values in repeated.items()})
 
-    def resolve(self, awards: Sequence[Award]) -> "Filters":
+    def resolve(self, awards: Sequence[Award]) -> Filters:
         """Check every value against the store; raises the library's UsageError."""
-        from territoria_cli.search import build_filters
-
         return build_filters(awards, **self._asdict())
 
 
@@ -451,14 +431,10 @@ class StoreOptions(NamedTuple):
         return resolve_store_path(self.db)
 
     def load(self) -> list[Award]:
-        from territoria_cli.store import load_awards
-
         return load_awards(self.path)
 
     def select(self, filters: FilterOptions) -> list[Award]:
         """The store's awards that pass the filters, in stored order."""
-        from territoria_cli.search import filter_awards
-
         awards = self.load()
         return filter_awards(awards, filters.resolve(awards))
 
@@ -539,20 +515,10 @@ def _display(build: Callable[[Any], Any]) -> None:
 
 
 def _json_text(document: Any) -> str:
-    import json
-
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _rows_text(rows: Iterable[Sequence[str]]) -> str:
-    from territoria_cli.export import plain_rows
-
-    return plain_rows(rows)
-
-
 def _cells(award: Award, columns: Sequence[str], lang: Lang) -> list[str]:
-    from territoria_cli.export import cell_value
-
     return [cell_value(award, column, lang) for column in columns]
 
 
@@ -575,7 +541,7 @@ Examples:
   {PROGRAM} list --region occitanie --sort title --limit 5
   {PROGRAM} list --level argent --json | jq '.[].laureate'
 
-Piped, each award is one line: id, level, category, laureate, title,
+Piped, each award is one line: {", ".join(DEFAULT_COLUMNS)},
 separated by tabs. No match: a message on stderr, exit code 0.""",
 )
 @with_filters
@@ -589,13 +555,8 @@ def list_awards(
     as_json: JsonOption = False,
 ) -> None:
     """List the awards, filtered and sorted."""
-    from territoria_cli.search import SORT_KEYS, resolve_choice, sort_awards
-
-    key = resolve_choice(sort, SORT_KEYS, "sort key")
-    awards = sort_awards(store.select(filters), key, reverse=reverse)[:limit]
+    awards = sort_awards(store.select(filters), resolve_choice(sort, SORT_KEYS, "sort key"), reverse=reverse)[:limit]
     if as_json:
-        from territoria_cli.export import to_json
-
         _write(to_json(awards))
         return
     if not awards:
@@ -603,12 +564,12 @@ def list_awards(
     elif _for_people():
         _display(lambda render: render.awards_table(awards, store.lang))
     else:
-        from territoria_cli.export import DEFAULT_COLUMNS
-
-        _write(_rows_text(_cells(award, DEFAULT_COLUMNS, store.lang) for award in awards))
+        _write(plain_rows(_cells(award, DEFAULT_COLUMNS, store.lang) for award in awards))
 
 
-SEARCH_HIGHLIGHT = ("**", "**")
+#: What a piped search prints per hit, before the snippet; and what surrounds a match in it.
+SEARCH_COLUMNS = ("id", "level", "laureate", "title")
+SEARCH_HIGHLIGHT = "**"
 
 
 @commands.command(
@@ -624,8 +585,8 @@ Examples:
 
 Every term must match, as a whole word or the beginning of one; accents and
 case are ignored; quotes keep a phrase together. Piped, each hit is one line:
-id, level, laureate, title, snippet, separated by tabs, best first, with the
-matched words of the snippet between ** and **. No match: a message and
+{", ".join(SEARCH_COLUMNS)}, snippet, separated by tabs, best first, with the
+matched words of the snippet between {SEARCH_HIGHLIGHT} and {SEARCH_HIGHLIGHT}. No match: a message and
 suggestions on stderr, exit code 0.""",
 )
 @with_filters
@@ -638,15 +599,11 @@ def search_awards(
     as_json: JsonOption = False,
 ) -> None:
     """Find awards by words in their title, summary, laureate or category."""
-    from territoria_cli.search import SearchIndex, parse_query, search, suggest
-
     query = parse_query(terms)
     awards = store.load()
     index = SearchIndex.for_store(store.path, awards)
     hits = search(awards, query, filters.resolve(awards), index=index)[:limit]
     if as_json:
-        from territoria_cli.export import to_json
-
         _write(to_json([hit.award for hit in hits]))
         return
     if not hits:
@@ -657,13 +614,12 @@ def search_awards(
     elif _for_people():
         _display(lambda render: render.hits_table(hits, store.lang))
     else:
-        _write(_rows_text(_hit_cells(hit, store.lang) for hit in hits))
+        _write(plain_rows(_hit_cells(hit, store.lang) for hit in hits))
 
 
-def _hit_cells(hit: "Hit", lang: Lang) -> list[str]:
-    opening, closing = SEARCH_HIGHLIGHT
-    snippet = "".join(f"{opening}{text}{closing}" if matched else text for text, matched in hit.snippet)
-    return [*_cells(hit.award, ("id", "level", "laureate", "title"), lang), snippet]
+def _hit_cells(hit: Hit, lang: Lang) -> list[str]:
+    snippet = "".join(f"{SEARCH_HIGHLIGHT}{text}{SEARCH_HIGHLIGHT}" if matched else text for text, matched in hit.snippet)
+    return [*_cells(hit.award, SEARCH_COLUMNS, lang), snippet]
 
 
 @commands.command(
@@ -707,8 +663,6 @@ def _find_award(awards: Sequence[Award], wanted: str) -> Award:
     if starting:
         shown = ", ".join(award.id for award in starting[:5]) + (", …" if len(starting) > 5 else "")
         raise _Failure(f"{len(starting)} awards have an id starting with {wanted!r}: {shown}")
-    from territoria_cli.search import suggest_ids
-
     close = suggest_ids(awards, wanted)
     hint = f"; did you mean: {', '.join(close)}?" if close else f"; '{PROGRAM} list' shows the ids"
     raise _Failure(f"no award with id {wanted!r}{hint}")
@@ -760,7 +714,7 @@ def stats(store: StoreOptions, filters: FilterOptions, as_json: JsonOption = Fal
     elif _for_people():
         _display(lambda render: render.stats_view(figures, store.lang))
     else:
-        _write(_rows_text(_stats_rows(figures, store.lang)))
+        _write(plain_rows(_stats_rows(figures, store.lang)))
 
 
 def _stats_rows(figures: "Stats", lang: Lang) -> Iterable[Sequence[str]]:
@@ -804,7 +758,12 @@ def export(
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="csv, md or json.", autocompletion=_complete_formats, show_default=False
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"{', '.join(EXPORT_FORMATS)} (default: from the --output extension, else {EXPORT_FORMATS[0]}).",
+            autocompletion=_complete_formats,
+            show_default=False,
         ),
     ] = None,
     output: Annotated[
@@ -816,7 +775,7 @@ def export(
         typer.Option(
             "--columns",
             metavar="LIST",
-            help="Comma-separated columns, in order (default: id,level,category,laureate,title).",
+            help=f"Comma-separated columns, in order (default: {','.join(DEFAULT_COLUMNS)}).",
             show_default=False,
         ),
     ] = None,
@@ -834,47 +793,40 @@ def export(
     sort: SortOption = "level",
 ) -> None:
     """Write the awards as CSV, Markdown or JSON, to a file or standard output."""
-    from territoria_cli import export as exporter
-    from territoria_cli.search import SORT_KEYS, resolve_choice, sort_awards
-
     chosen = _export_format(format, output)
     _check_export_options(chosen, excel=excel, raw_formulas=raw_formulas, group_by=group_by, title=title)
-    selected = exporter.parse_columns(columns) if columns else exporter.DEFAULT_COLUMNS
+    selected = parse_columns(columns) if columns else DEFAULT_COLUMNS
     awards = sort_awards(store.select(filters), resolve_choice(sort, SORT_KEYS, "sort key"))
     if chosen == "csv":
-        text = exporter.to_csv(awards, selected, store.lang, excel=excel, neutralise_formulas=not raw_formulas)
+        text = to_csv(awards, selected, store.lang, excel=excel, neutralise_formulas=not raw_formulas)
     elif chosen == "md":
-        text = exporter.to_markdown(awards, selected, store.lang, group_by=group_by and group_by.lower(), title=title)
+        text = to_markdown(awards, selected, store.lang, group_by=group_by and group_by.lower(), title=title)
     else:
-        text = exporter.to_json(awards)
+        text = to_json(awards)
     if output is None:
         _write_exact(text)
         return
-    from territoria_cli.files import atomic_write_text
-
     atomic_write_text(output, text)
     _notice(f"Exported {len(awards)} award{'s' * (len(awards) != 1)} to {output} ({chosen}).")
 
 
 def _export_format(requested: str | None, output: Path | None) -> str:
-    from territoria_cli.export import EXPORT_FORMATS
-    from territoria_cli.search import resolve_choice
-
     if requested:
         return resolve_choice(requested, EXPORT_FORMATS, "format")
     suffix = output.suffix.lstrip(".").lower() if output else ""
     return suffix if suffix in EXPORT_FORMATS else EXPORT_FORMATS[0]
 
 
+#: The export options that make sense for one format only.
+FORMAT_OF_OPTION = {"excel": "csv", "raw_formulas": "csv", "group_by": "md", "title": "md"}
+
+
 def _check_export_options(chosen: str, **given: Any) -> None:
     """Refuse an option the chosen format would silently ignore."""
-    from territoria_cli.search import UsageError
-
-    applies = {"excel": "csv", "raw_formulas": "csv", "group_by": "md", "title": "md"}
     for name, value in given.items():
-        if value and applies[name] != chosen:
+        if value and FORMAT_OF_OPTION[name] != chosen:
             option = "--" + name.replace("_", "-")
-            raise UsageError(f"{option} applies to --format {applies[name]} only, not {chosen}")
+            raise UsageError(f"{option} applies to --format {FORMAT_OF_OPTION[name]} only, not {chosen}")
 
 
 @commands.command(
@@ -884,7 +836,7 @@ Examples:
 
 \b
   {PROGRAM} import palmares-2018.json --db my-awards.json
-  TERRITORIA_DB=my-awards.json {PROGRAM} import palmares-2018.csv --replace
+  {STORE_ENV_VAR}=my-awards.json {PROGRAM} import palmares-2018.csv --replace
 
 FILE is a JSON list of award documents or a CSV with the same columns. The
 whole file is checked first: one bad award and nothing is imported. Awards
@@ -892,16 +844,14 @@ already in the store with the same content are skipped; a different award
 under an existing id is an error unless --replace. The packaged palmarès is
 never modified: name a store with --db (it is created if absent).""",
 )
-def import_awards(
+def import_file(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON or CSV file of awards.")],
     db: DbOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace awards whose id exists with other content.")] = False,
 ) -> None:
     """Add the awards of a JSON or CSV file to a store."""
-    from territoria_cli import store as library
-
     target = resolve_store_path(db)
-    report = library.import_awards(target, library.read_import_file(file), replace=replace)
+    report = import_awards(target, read_import_file(file), replace=replace)
     counts = ", ".join(
         f"{len(ids)} {what}" for what, ids in (("added", report.added), ("replaced", report.replaced), ("unchanged", report.unchanged))
     )
