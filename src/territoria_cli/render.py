@@ -21,6 +21,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from territoria_cli.export import cell_value
 from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS, Award, Lang, Level
 
 if TYPE_CHECKING:
@@ -128,8 +129,6 @@ def hits_table(hits: Sequence[Hit], lang: Lang) -> Table:
 
 def award_view(award: Award, lang: Lang) -> Panel:
     """One award in full: its facts, its bodies, then the whole summary."""
-    from territoria_cli.export import cell_value
-
     labels = FIELD_LABELS[lang]
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
