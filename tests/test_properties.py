@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from territoria_cli.model import AWARD_FIELDS, KINDS, LEVELS, Award
+from territoria_cli.model import KINDS, LEVELS, Award
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -25,7 +25,6 @@ from territoria_cli.search import (
     suggest,
     suggest_ids,
 )
-from territoria_cli.text import fold_with_offsets
 
 
 def ids(hits) -> list[str]:
@@ -402,13 +401,6 @@ def test_highlight_maps_back_when_folding_changes_lengths(make_award, summary, h
     (hit,) = search([make_award(summary=summary)], parse_query(["velos"]))
     assert [text for text, marked in hit.snippet if marked] == [highlighted]
     assert "".join(text for text, _ in hit.snippet) == summary
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.one_of(st.sampled_from("œæß’«»…ﬁ\u0301\u0327éÉ İ"), st.characters())))
-def test_fast_offsets_agree_with_the_text_module(text):
-    folded, offsets = search_module._fold_with_offsets(text)
-    assert (folded, list(offsets)) == fold_with_offsets(text)
 
 
 def test_suggestions_for_a_pasted_page_correct_a_few_words_only(real_awards, monkeypatch):

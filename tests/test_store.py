@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import multiprocessing
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any

@@ -62,7 +62,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from territoria_cli.model import LEVELS, Award, Kind, Level, parse_kind, parse_level
-from territoria_cli.text import fold
+from territoria_cli.text import fold, fold_with_offsets, folded_length
 
 
 class UsageError(ValueError):
@@ -540,7 +540,7 @@ def make_snippet(text: str, query: Query, length: int = SNIPPET_LENGTH) -> tuple
     keeps the original spelling: matching happens on the folded text, then
     positions are mapped back.
     """
-    folded, offsets = _fold_with_offsets(text)
+    folded, offsets = fold_with_offsets(text)
     matches = _highlight_pattern(query).finditer(folded)
     first_match = next(matches, None)
     first = _original_span(first_match, offsets, text) if first_match else (0, 0)
@@ -574,44 +574,12 @@ def make_snippet(text: str, query: Query, length: int = SNIPPET_LENGTH) -> tuple
     return _tidy(segments)
 
 
-class _FoldedLength(dict[str, int]):
-    """How many characters each character folds to, computed once per character."""
-
-    def __missing__(self, char: str) -> int:
-        length = self[char] = len(fold(char))
-        return length
-
-
-_FOLDED_LENGTH = _FoldedLength()
-
-
 def _original_span(match: re.Match[str], offsets: Sequence[int], text: str) -> tuple[int, int]:
     """Where a match in the folded text lies in the original, trailing combining accents included."""
     start, end = offsets[match.start()], offsets[match.end() - 1] + 1
-    while end < len(text) and not _FOLDED_LENGTH[text[end]]:
+    while end < len(text) and not folded_length(text[end]):
         end += 1
     return start, end
-
-
-def _fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
-    """:func:`~territoria_cli.text.fold_with_offsets` at C speed.
-
-    Nearly every character folds to one ("é" to "e"): offsets are the identity
-    but around the few that fold to more or fewer ("œ", "…", a lone combining
-    accent). Looping over each character in Python instead costs about a
-    millisecond per summary: ten seconds for a search with 10,000 hits.
-    """
-    changing = "".join(char for char in set(text) if _FOLDED_LENGTH[char] != 1)
-    if not changing:
-        return fold(text), range(len(text))
-    offsets: list[int] = []
-    cursor = 0
-    for match in re.finditer("[" + re.escape(changing) + "]", text):
-        offsets.extend(range(cursor, match.start()))
-        offsets.extend([match.start()] * _FOLDED_LENGTH[match.group()])
-        cursor = match.end()
-    offsets.extend(range(cursor, len(text)))
-    return fold(text), offsets
 
 
 def _tidy(segments: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
@@ -672,7 +640,7 @@ def _spelling_in_data(word: str, awards: Sequence[Award], index: SearchIndex) ->
         if " " + word not in document or not in_document.search(document):
             continue
         for text in _field_texts(award):
-            folded, offsets = _fold_with_offsets(text)
+            folded, offsets = fold_with_offsets(text)
             match = whole_word.search(folded)
             if match:
                 return text[offsets[match.start()] : offsets[match.end() - 1] + 1]

@@ -7,7 +7,9 @@ ligatures of French spelling irrelevant, with one definition for the whole tool.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 
 # Letters that Unicode does not decompose but a French reader treats as two,
 # and typographic apostrophes and quotes that fold to the ASCII ones users type.
@@ -40,16 +42,39 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` and map each folded character back to its original index.
+class _FoldedLength(dict[str, int]):
+    """How many characters each character folds to, computed once per character."""
+
+    def __missing__(self, char: str) -> int:
+        length = self[char] = len(fold(char))
+        return length
+
+
+_FOLDED_LENGTH = _FoldedLength()
+
+
+def folded_length(char: str) -> int:
+    """How many characters ``char`` becomes once folded: 2 for "œ", 0 for a lone accent."""
+    return _FOLDED_LENGTH[char]
+
+
+def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
+    """Fold ``text`` and map each folded character back to its index in ``text``.
 
     Matching happens on folded text; highlighting must happen on the original.
-    Folding may change lengths ("œ" becomes "oe"), hence the explicit map.
+    Nearly every character folds to one ("é" to "e"), so the offsets are the
+    identity but around the few that fold to more or fewer ("œ", "…", a lone
+    combining accent). Looping over each character in Python instead costs
+    about a millisecond per summary: ten seconds for a search with 10,000 hits.
     """
-    pieces: list[str] = []
+    changing = "".join(char for char in set(text) if _FOLDED_LENGTH[char] != 1)
+    if not changing:
+        return fold(text), range(len(text))
     offsets: list[int] = []
-    for index, char in enumerate(text):
-        piece = fold(char)
-        pieces.append(piece)
-        offsets.extend([index] * len(piece))
-    return "".join(pieces), offsets
+    cursor = 0
+    for match in re.finditer("[" + re.escape(changing) + "]", text):
+        offsets.extend(range(cursor, match.start()))
+        offsets.extend([match.start()] * _FOLDED_LENGTH[match.group()])
+        cursor = match.end()
+    offsets.extend(range(cursor, len(text)))
+    return fold(text), offsets
