@@ -27,8 +27,6 @@ rename means they see the old store or the new one, never a mix.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -37,7 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from territoria_cli.files import OutputError, atomic_write_text
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, InvalidAward, parse_level
 from territoria_cli.text import fold
 
@@ -242,6 +239,9 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
             report.unchanged.append(award.id)
     if exists and not (report.added or report.replaced):
         return report
+    # Imported here: only an import writes, and every other command starts faster without them.
+    from territoria_cli.files import OutputError, atomic_write_text
+
     try:
         atomic_write_text(target, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
     except OutputError as error:
@@ -351,6 +351,9 @@ def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
 
 
 def _csv_documents(path: Path, text: str) -> list[tuple[str, Any]]:
+    import csv
+    import io
+
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
