@@ -2,7 +2,7 @@
 
 Each ```console block holds one ``$ command`` line and the output it must
 print. Commands run in a shell (pipes included) with the installed
-``territoria`` first on the PATH, a 100-column terminal without colours for
+``territoria`` first on the PATH, a 120-column terminal without colours for
 the commands that are not piped, and standard error shown as a user sees it.
 """
 
@@ -42,7 +42,7 @@ def command_folder(tmp_path: Path) -> Path:
 def run_example(command: str, tmp_path: Path) -> str:
     """What a user sees when typing ``command``, without colours or trailing spaces."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("TERRITORIA_")}
-    env.update(PATH=f"{command_folder(tmp_path)}{os.pathsep}{env.get('PATH', '')}", COLUMNS="100", NO_COLOR="1")
+    env.update(PATH=f"{command_folder(tmp_path)}{os.pathsep}{env.get('PATH', '')}", COLUMNS="120", NO_COLOR="1")
     if "|" not in command:
         env["TERRITORIA_FORCE_TTY"] = "1"
     work = tmp_path / "work"
