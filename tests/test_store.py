@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import award_document
 from tinydb import TinyDB
 
 from territoria_cli import files
@@ -27,37 +28,6 @@ from territoria_cli.store import (
 )
 
 MakeStore = Callable[..., Path]
-
-
-def award_document(award_id: str = "2099-testville-jardins-partages", **overrides: Any) -> dict[str, Any]:
-    """A valid award document with French text worth round-tripping; keyword arguments replace fields."""
-    document: dict[str, Any] = {
-        "id": award_id,
-        "year": 2099,
-        "level": "argent",
-        "category": "Qualité de vie",
-        "sponsor": "Sodexo",
-        "laureate": "Testville",
-        "laureates": [{"name": "Testville", "kind": "commune", "department": "06", "region": "Provence-Alpes-Côte d'Azur"}],
-        "title": "Des jardins partagés « pour tous »",
-        "summary_title": "Jardins partagés",
-        "summary": "La ville ouvre des jardins ; chacun récolte.\n\nUn deuxième paragraphe.",
-        "excellence": False,
-        "budget": None,
-    }
-    document.update(overrides)
-    return document
-
-
-@pytest.fixture
-def make_store(tmp_path: Path) -> MakeStore:
-    """Write documents as a TinyDB store under ids 1, 2, … in tmp_path."""
-
-    def make(documents: list[dict[str, Any]], name: str = "store.json") -> Path:
-        content = {AWARDS_TABLE: {str(doc_id): document for doc_id, document in enumerate(documents, 1)}}
-        return write_json(tmp_path / name, content)
-
-    return make
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
