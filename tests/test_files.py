@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 import stat
 from pathlib import Path
 
@@ -121,7 +122,7 @@ def test_a_folder_refusing_new_files_is_a_clear_error(tmp_path: Path, monkeypatc
     def refused(**kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", refused)
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
     with pytest.raises(OutputError) as raised:
         atomic_write_text(tmp_path / "export.csv", "x")
     assert str(raised.value) == f"{tmp_path / 'export.csv'}: cannot write the file: permission denied"

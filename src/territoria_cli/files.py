@@ -14,7 +14,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -33,6 +32,8 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
     Raises :class:`OutputError` when the folder does not exist, the path is a
     folder, or the file or folder cannot be written.
     """
+    import tempfile  # only writing commands pay for it (tempfile pulls in random, shutil)
+
     target = Path(os.path.realpath(path))
     folder = target.parent
     _check_writable(Path(path), target, folder)
