@@ -214,10 +214,10 @@ structured output.
 
 \b
 Environment:
-  {STORE_ENV_VAR}=PATH      store file to read (as --db)
-  {LANG_ENV_VAR}=fr|en     language of labels (as --lang)
-  {FORCE_TTY_ENV_VAR}=1    draw tables even into a pipe
-  NO_COLOR=1               no colours
+  {STORE_ENV_VAR + "=PATH":<24}store file to read (as --db)
+  {LANG_ENV_VAR + "=fr|en":<24}language of labels (as --lang)
+  {FORCE_TTY_ENV_VAR + "=1":<24}draw tables even into a pipe
+  {"NO_COLOR=1":<24}no colours
 
 \b
 Exit codes: 0 success (no result included), 1 error, 2 usage error,
