@@ -31,9 +31,8 @@ import json
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, InvalidAward, parse_level
 from territoria_cli.text import fold
@@ -152,8 +151,7 @@ def _id_label(document: Any) -> str:
 LOCK_TIMEOUT_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
-class ImportReport:
+class ImportReport(NamedTuple):
     """What an import did, by award id, in the order of the imported file."""
 
     added: list[str]
