@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -649,3 +650,27 @@ def test_a_terminal_gets_rich_tables(tmp_path):
     text = output.decode("utf-8")
     assert "● Or" in text and BOX_CHARACTERS & set(text)
     assert "22 prix" in text
+
+
+def help_examples() -> list[str]:
+    """Every ``territoria …`` example line of every command's help, without its comment or pipe."""
+    examples = []
+    for command in ("list", "search", "show", "stats", "export", "import"):
+        help_text = runner.invoke(app, [command, "--help"]).output
+        for line in help_text.splitlines():
+            line = line.strip()
+            if line.startswith("territoria "):
+                examples.append(line.split("|")[0].split("  (")[0].strip())
+    return examples
+
+
+def test_every_command_shows_examples_in_its_help():
+    assert {example.split()[1] for example in help_examples()} == {"list", "search", "show", "stats", "export", "import"}
+
+
+@pytest.mark.parametrize("example", [e for e in help_examples() if not e.startswith("territoria import")])
+def test_help_examples_run(example, tmp_path, monkeypatch):
+    """An example that fails (an ambiguous id, a renamed option) misleads the reader who copies it."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, shlex.split(example)[1:])
+    assert result.exit_code == 0, result.output

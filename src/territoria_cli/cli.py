@@ -629,8 +629,8 @@ Examples:
 
 \b
   {PROGRAM} show 2017-albi-agriculture-et-alimentation-de-proximite
-  {PROGRAM} show 2017-albi            (a unique beginning of an id is enough)
-  {PROGRAM} show 2017-albi --json
+  {PROGRAM} show 2017-allauch         (a unique beginning of an id is enough)
+  {PROGRAM} show 2017-allauch --json
 
 Piped, the award is printed as "Label: value" lines, a blank line, then the
 summary. An unknown id is an error (exit code 1) that suggests close ids.""",
