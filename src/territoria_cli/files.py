@@ -22,7 +22,16 @@ class OutputError(Exception):
 
 
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    """Replace ``path`` with ``text`` all at once, or leave it as it was.
+    """Replace ``path`` with ``text`` encoded, all at once; see :func:`atomic_write_bytes`."""
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise OutputError(f"{path}: the text cannot be written in {encoding} ({error.reason})") from None
+    atomic_write_bytes(path, data)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once, or leave it as it was.
 
     A symbolic link is followed, so the file it points to is replaced and the
     link survives. An existing file keeps its permission bits; a new one gets
@@ -37,10 +46,6 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
     target = Path(os.path.realpath(path))
     folder = target.parent
     _check_writable(Path(path), target, folder)
-    try:
-        data = text.encode(encoding)
-    except UnicodeEncodeError as error:
-        raise OutputError(f"{path}: the text cannot be written in {encoding} ({error.reason})") from None
     mode = _mode_for(target)
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

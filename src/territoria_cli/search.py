@@ -430,24 +430,14 @@ def _read_cache(cache_file: Path, key: tuple, awards: Sequence[Award]) -> Search
 def _write_cache(cache_file: Path, key: tuple, index: SearchIndex) -> None:
     """Write the cache atomically, so a concurrent reader never sees half of it."""
     import marshal
-    import tempfile
 
-    temporary: str | None = None
+    from territoria_cli.files import OutputError, atomic_write_bytes
+
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache_file.parent, prefix=".search-index-", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            marshal.dump((list(key), index.ids, index.documents, index.vocabulary), handle)
-        os.replace(temporary, cache_file)
-        temporary = None
-    except OSError:
+        atomic_write_bytes(cache_file, marshal.dumps((list(key), index.ids, index.documents, index.vocabulary)))
+    except (OSError, OutputError):
         pass  # an unwritable cache only costs speed
-    finally:
-        if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
 
 
 # --------------------------------------------------------------------------- search
