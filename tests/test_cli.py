@@ -674,3 +674,10 @@ def test_help_examples_run(example, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, shlex.split(example)[1:])
     assert result.exit_code == 0, result.output
+
+
+def test_listing_loads_only_what_listing_needs():
+    """Writers, the search cache, stats and CSV are for other commands: start-up stays lean."""
+    modules = imported_modules("list", "--level", "or")
+    unneeded = {"csv", "tempfile", "filelock", "platformdirs", "hashlib", "dataclasses", "territoria_cli.stats"}
+    assert not modules & unneeded

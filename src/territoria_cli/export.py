@@ -20,7 +20,6 @@ table keeps its shape whatever the text.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -106,6 +105,8 @@ def to_csv(
     (the list separator where "," is the decimal mark). Write the result with
     ``newline=""`` so the CRLFs stay as they are.
     """
+    import csv  # only CSV exports pay for it, not every start-up
+
     buffer = io.StringIO()
     if excel:
         buffer.write("\ufeff")

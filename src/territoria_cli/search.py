@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -617,6 +616,8 @@ def suggest(awards: Sequence[Award], query: Query, limit: int = 5, *, index: Sea
 
 
 def _begins_a_word(vocabulary: list[str], word: str) -> bool:
+    from bisect import bisect_left  # suggestions only: a search that finds something never needs it
+
     position = bisect_left(vocabulary, word)
     return position < len(vocabulary) and vocabulary[position].startswith(word)
 

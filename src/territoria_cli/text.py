@@ -8,7 +8,6 @@ ligatures of French spelling irrelevant, with one definition for the whole tool.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 # Letters that Unicode does not decompose but a French reader treats as two,
@@ -28,6 +27,8 @@ class _FoldTable(dict[int, str]):
         char = chr(codepoint).lower()
         folded = _SPECIAL.get(char)
         if folded is None:
+            import unicodedata  # reached once per distinct character: ASCII-only runs never load it
+
             decomposed = unicodedata.normalize("NFKD", char)
             folded = "".join(c for c in decomposed if not unicodedata.combining(c))
         self[codepoint] = folded
