@@ -25,7 +25,7 @@ class _FoldTable(dict[int, str]):
 
     def __missing__(self, codepoint: int) -> str:
         char = chr(codepoint).lower()
-        folded = _SPECIAL.get(char)
+        folded = char if char.isascii() else _SPECIAL.get(char)
         if folded is None:
             import unicodedata  # reached once per distinct character: ASCII-only runs never load it
 
