@@ -22,8 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from territoria_cli.model import KINDS, LEVELS, Award, Kind, Laureate, Level
 from territoria_cli.text import fold
@@ -31,8 +30,7 @@ from territoria_cli.text import fold
 _ARRONDISSEMENT = re.compile(r"(?P<commune>.+?)\s+\d+\s*(?:e|er|ème|eme)\s+arrondissement", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     """The figures of a set of awards; dict orders are the orders to show them in."""
 
     awards: int
@@ -56,8 +54,7 @@ class Stats:
         }
 
 
-@dataclass(frozen=True)
-class _Body:
+class _Body(NamedTuple):
     """A collectivité as the communiqué counts it."""
 
     kind: Kind
