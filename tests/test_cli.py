@@ -679,5 +679,5 @@ def test_help_examples_run(example, tmp_path, monkeypatch):
 def test_listing_loads_only_what_listing_needs():
     """Writers, the search cache, stats and CSV are for other commands: start-up stays lean."""
     modules = imported_modules("list", "--level", "or")
-    unneeded = {"csv", "tempfile", "filelock", "platformdirs", "hashlib", "dataclasses", "territoria_cli.stats"}
+    unneeded = {"csv", "tempfile", "filelock", "platformdirs", "hashlib", "dataclasses", "tinydb", "territoria_cli.stats"}
     assert not modules & unneeded

@@ -505,3 +505,15 @@ def test_a_json_export_of_the_palmares_imports_back_unchanged(tmp_path: Path) ->
     assert load_awards(store) == palmares
     # Same awards, same TinyDB shape and formatting as the packaged file.
     assert store.read_bytes() == packaged_store_path().read_bytes()
+
+
+def test_the_reader_sees_what_tinydb_sees():
+    """Reads skip importing TinyDB; they must still agree with TinyDB on the format."""
+    path = packaged_store_path()
+    database = TinyDB(str(path), access_mode="r", encoding="utf-8")
+    try:
+        by_tinydb = {str(document.doc_id): dict(document) for document in database.table(AWARDS_TABLE).all()}
+    finally:
+        database.close()
+    assert by_tinydb == read_documents(path)
+    assert [award.to_document() for award in load_awards(path)] == list(by_tinydb.values())
