@@ -39,6 +39,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -316,15 +317,20 @@ def _shorten(ids: list[str], shown: int = 5) -> str:
 
 # --------------------------------------------------------------------------- import files
 
-#: What a CSV header cell may say for each column, folded: the public field
-#: name or its label in any language (an export's header uses the labels).
-#: The body columns of exports (kind, department, region) map to themselves
-#: and are ignored on import: the laureates column carries the same facts.
-_CSV_COLUMNS: dict[str, str] = {
-    fold(name): name for labels in FIELD_LABELS.values() for name in labels
-} | {
-    fold(label): name for labels in FIELD_LABELS.values() for name, label in labels.items()
-}
+@cache
+def _csv_columns() -> dict[str, str]:
+    """What a CSV header cell may say for each column, folded.
+
+    The public field name or its label in any language (an export's header
+    uses the labels). The body columns of exports (kind, department, region)
+    map to themselves and are ignored on import: the laureates column
+    carries the same facts. Built on first use: only CSV imports need it.
+    """
+    return {fold(name): name for labels in FIELD_LABELS.values() for name in labels} | {
+        fold(label): name for labels in FIELD_LABELS.values() for name, label in labels.items()
+    }
+
+
 _TRUE = {"true", "oui", "yes", "vrai", "1"}
 _FALSE = {"false", "non", "no", "faux", "0"}
 #: A text cell exported with formula neutralisation starts with "'" then one of these.
@@ -416,7 +422,7 @@ def _csv_header(path: Path, header: list[str]) -> list[str]:
     """The field name of each column; unknown or repeated columns are errors."""
     columns = []
     for cell in header:
-        name = _CSV_COLUMNS.get(fold(cell.strip()))
+        name = _csv_columns().get(fold(cell.strip()))
         if name is None:
             raise StoreError(
                 f"{path}: unknown column {cell!r} in the header; "
