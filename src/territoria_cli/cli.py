@@ -17,7 +17,6 @@ level, category, kind, option value, empty query); 130 interrupted by Ctrl-C.
 
 import functools
 import inspect
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -40,7 +39,7 @@ from territoria_cli.export import (
     to_markdown,
 )
 from territoria_cli.files import OutputError, atomic_write_text
-from territoria_cli.model import FIELD_LABELS, KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS, Award, Lang
+from territoria_cli.model import FIELD_LABELS, KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS, Award, Lang, json_text
 from territoria_cli.search import (
     SORT_KEYS,
     Filters,
@@ -514,10 +513,6 @@ def _display(build: Callable[[Any], Any]) -> None:
     render.display(build(render), force_terminal=_tty_forced())
 
 
-def _json_text(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
 def _cells(award: Award, columns: Sequence[str], lang: Lang) -> list[str]:
     return [cell_value(award, column, lang) for column in columns]
 
@@ -644,7 +639,7 @@ def show(
     """Show one award in full: bodies, département, region and summary."""
     award = _find_award(store.load(), award_id)
     if as_json:
-        _write(_json_text(award.to_document()))
+        _write(json_text(award.to_document()))
     elif _for_people():
         _display(lambda render: render.award_view(award, store.lang))
     else:
@@ -710,7 +705,7 @@ def stats(store: StoreOptions, filters: FilterOptions, as_json: JsonOption = Fal
 
     figures = compute_stats(store.select(filters))
     if as_json:
-        _write(_json_text(figures.to_document()))
+        _write(json_text(figures.to_document()))
     elif _for_people():
         _display(lambda render: render.stats_view(figures, store.lang))
     else:

@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 
-from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, Award, Lang
+from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, Award, Lang, json_text
 from territoria_cli.search import UsageError
 
 EXPORT_FORMATS = ("csv", "md", "json")
@@ -189,7 +189,7 @@ def _heading(text: str) -> str:
 
 def to_json(awards: Iterable[Award]) -> str:
     """The award documents as stored: what ``territoria import`` reads back."""
-    return json.dumps([award.to_document() for award in awards], ensure_ascii=False, indent=2) + "\n"
+    return json_text([award.to_document() for award in awards])
 
 
 _PLAIN_SPACE = re.compile(r"[\t\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")

@@ -8,6 +8,7 @@ more than the whole start-up budget of the CLI, and the schema is small.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal, NamedTuple
 
 from territoria_cli.text import fold
@@ -248,3 +249,12 @@ def parse_kind(value: str) -> Kind:
     if folded in KINDS:
         return folded  # type: ignore[return-value]
     raise ValueError(f"unknown kind {value!r}; valid kinds: {', '.join(KINDS)}")
+
+
+def json_text(document: Any) -> str:
+    """The one JSON layout of territoria: the store, ``--json`` and JSON exports.
+
+    Accents stay as they are (French readers open these files) and the text is
+    indented, so that a diff of two stores shows which award changed.
+    """
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

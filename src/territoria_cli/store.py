@@ -43,7 +43,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, InvalidAward, parse_level
+from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, InvalidAward, json_text, parse_level
 from territoria_cli.text import fold
 
 #: Environment variable naming the store when ``--db`` is not given.
@@ -98,17 +98,7 @@ def load_awards(path: Path) -> list[Award]:
 
 def _read_content(path: Path) -> dict[str, Any]:
     """The whole TinyDB content of the store (every table), shape-checked."""
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a store file")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise StoreError(f"{path}: no such store file") from None
-    except UnicodeDecodeError:
-        raise StoreError(f"{path}: not UTF-8 text") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+    text = _read_text(path, "store file")
     if not text:
         raise StoreError(f"{path}: the file is empty, expected a TinyDB store with an {AWARDS_TABLE!r} table")
     try:
@@ -126,6 +116,22 @@ def _read_content(path: Path) -> dict[str, Any]:
                 f"{path}: not a territoria store: document id {doc_id!r} in the {AWARDS_TABLE!r} table is not a number"
             )
     return content
+
+
+def _read_text(path: Path, what: str) -> str:
+    """The file's text, UTF-8 (a byte-order mark is dropped), or a StoreError saying plainly why not."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a {what}") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
 
 
 def _validated_store(path: Path, table: dict[str, Any]) -> list[tuple[str, Award]]:
@@ -282,7 +288,7 @@ class _AtomicJSONStorage:
     def write(self, data: dict[str, Any]) -> None:
         from territoria_cli.files import atomic_write_text
 
-        atomic_write_text(self._path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        atomic_write_text(self._path, json_text(data))
 
     def close(self) -> None:
         """Nothing stays open between reads and writes."""
@@ -357,18 +363,7 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
     Raises :class:`StoreError` naming the file and the award at fault (its
     position, CSV row and line, and id); nothing is half-read.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StoreError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a file to import") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+    text = _read_text(path, "file to import")
     start = text.lstrip()[:1]
     if not start:
         raise StoreError(f"{path}: the file is empty; expected a JSON list of award documents or a CSV file")
