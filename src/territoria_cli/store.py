@@ -101,13 +101,7 @@ def _read_content(path: Path) -> dict[str, Any]:
     text = _read_text(path, "store file")
     if not text:
         raise StoreError(f"{path}: the file is empty, expected a TinyDB store with an {AWARDS_TABLE!r} table")
-    try:
-        content = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise StoreError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
-    except (ValueError, RecursionError) as error:
-        # json's other refusals: integers too long to convert, absurd nesting.
-        raise StoreError(f"{path}: not a usable JSON file ({error})") from None
+    content = _parse_json(path, text)
     if not isinstance(content, dict) or not isinstance(content.get(AWARDS_TABLE), dict):
         raise StoreError(f"{path}: not a territoria store: expected an object with an {AWARDS_TABLE!r} table")
     for doc_id in content[AWARDS_TABLE]:
@@ -132,6 +126,16 @@ def _read_text(path: Path, what: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+
+
+def _parse_json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise StoreError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except (ValueError, RecursionError) as error:
+        # json's other refusals: integers too long to convert, absurd nesting.
+        raise StoreError(f"{path}: not a usable JSON file ({error})") from None
 
 
 def _validated_store(path: Path, table: dict[str, Any]) -> list[tuple[str, Award]]:
@@ -374,12 +378,7 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
 
 
 def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
-    try:
-        content = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise StoreError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
-    except (ValueError, RecursionError) as error:
-        raise StoreError(f"{path}: not a usable JSON file ({error})") from None
+    content = _parse_json(path, text)
     if isinstance(content, dict) and isinstance(content.get(AWARDS_TABLE), dict):
         documents = list(content[AWARDS_TABLE].values())
     elif isinstance(content, list):
