@@ -326,6 +326,20 @@ def test_index_is_cached_outside_the_store_folder_and_rebuilt_when_the_store_cha
     assert [p.name for p in path.parent.iterdir() if p != cache_dir] == ["store.json"]
 
 
+def test_the_vocabulary_is_computed_by_the_first_search_that_needs_it_then_cached(
+    make_store, make_award, cache_dir, monkeypatch
+):
+    path = make_store([make_award(id="a", title="Compost partagé")])
+    awards = store.load_awards(path)
+    built = SearchIndex.for_store(path, awards, min_cached=0)
+    assert built._vocabulary is None  # building the index does not pay for suggestions
+    assert suggest(awards, parse_query(["compots"]), index=built) == ["Compost"]  # spelt as in the data
+
+    monkeypatch.setattr(search_module, "_field_words", lambda text: pytest.fail("the cache should have served"))
+    cached = SearchIndex.for_store(path, awards, min_cached=0)
+    assert "compost" in cached._vocabulary
+
+
 def test_a_cache_entry_is_only_used_with_its_own_awards(make_store, make_award, cache_dir):
     path = make_store([make_award(id="a", title="Compost")])
     SearchIndex.for_store(path, store.load_awards(path), min_cached=0)
