@@ -681,3 +681,11 @@ def test_listing_loads_only_what_listing_needs():
     modules = imported_modules("list", "--level", "or")
     unneeded = {"csv", "tempfile", "filelock", "platformdirs", "hashlib", "dataclasses", "tinydb", "territoria_cli.stats"}
     assert not modules & unneeded
+
+
+@pytest.mark.parametrize("option", ["--category", "--level", "--kind", "--region", "--department"])
+def test_a_pasted_page_as_a_value_gives_a_short_error(option):
+    result = run("list", option, "é" * 5000)
+    assert result.exit_code == 2
+    (line,) = result.output.splitlines()
+    assert line.startswith("Error: unknown") and len(line) < 600 and "…" in line

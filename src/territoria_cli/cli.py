@@ -64,7 +64,7 @@ from territoria_cli.store import (
     read_import_file,
     resolve_store_path,
 )
-from territoria_cli.text import fold
+from territoria_cli.text import fold, quoted
 
 if TYPE_CHECKING:
     from territoria_cli.stats import Stats
@@ -602,7 +602,7 @@ def search_awards(
         _write(to_json([hit.award for hit in hits]))
         return
     if not hits:
-        _notice(f"No award matches {' '.join(terms)!r}.")
+        _notice(f"No award matches {quoted(' '.join(terms))}.")
         close = suggest(awards, query, index=index)
         if close:
             _notice(f"Did you mean: {', '.join(close)}?")
@@ -657,10 +657,10 @@ def _find_award(awards: Sequence[Award], wanted: str) -> Award:
         return starting[0]
     if starting:
         shown = ", ".join(award.id for award in starting[:5]) + (", …" if len(starting) > 5 else "")
-        raise _Failure(f"{len(starting)} awards have an id starting with {wanted!r}: {shown}")
+        raise _Failure(f"{len(starting)} awards have an id starting with {quoted(wanted)}: {shown}")
     close = suggest_ids(awards, wanted)
     hint = f"; did you mean: {', '.join(close)}?" if close else f"; '{PROGRAM} list' shows the ids"
-    raise _Failure(f"no award with id {wanted!r}{hint}")
+    raise _Failure(f"no award with id {quoted(wanted)}{hint}")
 
 
 #: Fields of ``show``'s plain output around the lines of the bodies, then the summary.

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, Award, Lang, json_text
 from territoria_cli.search import UsageError
+from territoria_cli.text import quoted
 
 EXPORT_FORMATS = ("csv", "md", "json")
 DEFAULT_COLUMNS = ("id", "level", "category", "laureate", "title")
@@ -44,7 +45,7 @@ def parse_columns(spec: str) -> tuple[str, ...]:
     """The columns of ``--columns id,title``: names of :data:`COLUMNS`, any case, in the order given."""
     names = [name.strip().lower() for name in spec.split(",") if name.strip()]
     if not names:
-        raise UsageError(f"no columns in {spec!r}; choose among: {', '.join(COLUMNS)}")
+        raise UsageError(f"no columns in {quoted(spec)}; choose among: {', '.join(COLUMNS)}")
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         raise UsageError(f"unknown column(s) {', '.join(map(repr, unknown))}; choose among: {', '.join(COLUMNS)}")
@@ -162,7 +163,7 @@ def to_markdown(
     the store as it is). ``title`` becomes a "# title" heading.
     """
     if group_by not in (None, "category"):
-        raise UsageError(f"cannot group by {group_by!r}; only by: category")
+        raise UsageError(f"cannot group by {quoted(group_by)}; only by: category")
     head = header(columns, lang)
     parts = [f"# {_heading(title)}\n"] if title else []
     if group_by is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, NamedTuple
 
-from territoria_cli.text import fold
+from territoria_cli.text import fold, quoted
 
 Level = Literal["or", "argent", "bronze"]
 Kind = Literal["commune", "arrondissement", "epci", "departement", "region"]
@@ -240,7 +240,7 @@ def parse_level(value: str) -> Level:
         return folded  # type: ignore[return-value]
     if folded in LEVEL_ALIASES:
         return LEVEL_ALIASES[folded]
-    raise ValueError(f"unknown level {value!r}; valid levels: {', '.join(LEVELS)}")
+    raise ValueError(f"unknown level {quoted(value)}; valid levels: {', '.join(LEVELS)}")
 
 
 def parse_kind(value: str) -> Kind:
@@ -248,7 +248,7 @@ def parse_kind(value: str) -> Kind:
     folded = fold(value.strip())
     if folded in KINDS:
         return folded  # type: ignore[return-value]
-    raise ValueError(f"unknown kind {value!r}; valid kinds: {', '.join(KINDS)}")
+    raise ValueError(f"unknown kind {quoted(value)}; valid kinds: {', '.join(KINDS)}")
 
 
 def json_text(document: Any) -> str:

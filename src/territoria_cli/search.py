@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from territoria_cli.model import LEVELS, Award, Kind, Level, parse_kind, parse_level
-from territoria_cli.text import fold, fold_with_offsets, folded_length
+from territoria_cli.text import fold, fold_with_offsets, folded_length, quoted
 
 
 class UsageError(ValueError):
@@ -88,8 +88,8 @@ def resolve_choice(value: str, choices: Iterable[str], what: str) -> str:
         if len(prefixed) == 1:
             return prefixed[0]
         if prefixed:
-            raise UsageError(f"ambiguous {what} {value!r}: it begins {_listing(prefixed)}")
-    raise UsageError(f"unknown {what} {value!r}; valid values: {_listing(unique)}")
+            raise UsageError(f"ambiguous {what} {quoted(value)}: it begins {_listing(prefixed)}")
+    raise UsageError(f"unknown {what} {quoted(value)}; valid values: {_listing(unique)}")
 
 
 def _listing(names: Iterable[str]) -> str:
@@ -105,7 +105,7 @@ def normalise_department(value: str) -> str:
     if code.isdigit() and len(code) == 1:
         code = "0" + code
     if not _DEPARTMENT.fullmatch(code):
-        raise UsageError(f"unknown department {value!r}; expected a code such as 06, 2A, 75 or 971")
+        raise UsageError(f"unknown department {quoted(value)}; expected a code such as 06, 2A, 75 or 971")
     return code
 
 
@@ -199,7 +199,7 @@ def _year(value: int | str) -> int:
         return value
     text = str(value).strip()
     if not text.isdigit():
-        raise UsageError(f"invalid year {value!r}; expected a year such as 2017")
+        raise UsageError(f"invalid year {quoted(str(value))}; expected a year such as 2017")
     return int(text)
 
 
@@ -224,7 +224,7 @@ def sort_awards(awards: Iterable[Award], key: str = "level", *, reverse: bool = 
     """
     sort_key = _SORT_FUNCTIONS.get(key)
     if sort_key is None:
-        raise UsageError(f"unknown sort key {key!r}; valid keys: {', '.join(SORT_KEYS)}")
+        raise UsageError(f"unknown sort key {quoted(key)}; valid keys: {', '.join(SORT_KEYS)}")
     return sorted(awards, key=sort_key, reverse=reverse)
 
 
@@ -274,15 +274,15 @@ def parse_query(terms: Sequence[str]) -> Query:
         folded = fold(term).translate(_QUOTES)
         pieces = folded.split('"')
         for position, piece in enumerate(pieces):
-            quoted = position % 2 == 1
-            if quoted or (len(pieces) == 1 and len(piece.split()) > 1):
+            in_quotes = position % 2 == 1
+            if in_quotes or (len(pieces) == 1 and len(piece.split()) > 1):
                 clauses.append(tuple(_WORD.findall(piece)))
             else:
                 clauses.extend(tuple(_WORD.findall(word)) for word in piece.split())
     unique = tuple(dict.fromkeys(clause for clause in clauses if clause))
     if not unique:
         shown = " ".join(terms)
-        raise UsageError(f"nothing to search for in {shown[:80]!r}: give at least one word")
+        raise UsageError(f"nothing to search for in {quoted(shown)}: give at least one word")
     return Query(unique)
 
 

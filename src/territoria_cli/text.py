@@ -79,3 +79,8 @@ def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
         cursor = match.end()
     offsets.extend(range(cursor, len(text)))
     return fold(text), offsets
+
+
+def quoted(value: str, limit: int = 60) -> str:
+    """``value`` as an error message shows what a user typed: quoted, cut if it is a pasted page."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
