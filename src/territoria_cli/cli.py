@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError  # Typer 0.28 ships its own Click
+from typer._click.core import Context as ClickContext  # Typer 0.28 ships its own Click
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from territoria_cli import __version__
@@ -106,10 +107,10 @@ class _TerritoriaGroup(TyperGroup):
     Typer's own start-up, for five commands a run never uses.
     """
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: ClickContext) -> list[str]:
         return [info.name for info in commands.registered_commands if info.name]
 
-    def get_command(self, ctx: typer.Context, name: str) -> Any:
+    def get_command(self, ctx: ClickContext, name: str) -> Any:
         if name not in self.commands:
             info = next((info for info in commands.registered_commands if info.name == name), None)
             if info is None:
@@ -119,14 +120,14 @@ class _TerritoriaGroup(TyperGroup):
             )
         return self.commands[name]
 
-    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: ClickContext, args: list[str]) -> Any:
         if args and self.get_command(ctx, args[0]) is None:
             # An unknown name: Typer's "did you mean" looks among the built commands.
             for name in self.list_commands(ctx):
                 self.get_command(ctx, name)
         return super().resolve_command(ctx, args)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
@@ -156,7 +157,8 @@ class _TerritoriaGroup(TyperGroup):
             typer.echo(error.ctx.get_help())
             code = 0
         except ClickException as error:
-            hint = f" (see '{error.ctx.command_path} --help')" if getattr(error, "ctx", None) else ""
+            context = getattr(error, "ctx", None)  # usage errors carry the command they are about
+            hint = f" (see '{context.command_path} --help')" if context is not None else ""
             _error(f"{error.format_message()}{hint}")
             code = error.exit_code
         except (_StdoutClosed, BrokenPipeError):
