@@ -151,7 +151,7 @@ def test_csv_export_reads_back_cell_for_cell(awards: list[Award], excel: bool, l
         text = text[1:]
     rows = read_csv(text, ";" if excel else ",")
     assert len(rows) == len(awards) + 1
-    for award, row in zip(awards, rows[1:]):
+    for award, row in zip(awards, rows[1:], strict=True):
         assert row == [neutralised(export.cell_value(award, column, lang)) for column in columns]
         assert not any(cell.startswith(FORMULA_STARTS) for cell in row)
 
@@ -162,7 +162,7 @@ def test_csv_export_without_neutralising_keeps_cells_exactly(awards: list[Award]
     export = export_module()
     columns = tuple(column for column in ALL_COLUMNS if column in export.COLUMNS)
     rows = read_csv(export.to_csv(awards, columns, "fr", neutralise_formulas=False), ",")
-    for award, row in zip(awards, rows[1:]):
+    for award, row in zip(awards, rows[1:], strict=True):
         assert row == [export.cell_value(award, column, "fr") for column in columns]
 
 

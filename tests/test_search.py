@@ -31,8 +31,8 @@ def ids(hits) -> list[str]:
     return [hit.award.id for hit in hits]
 
 
-def found(awards, *terms: str, filters: Filters = Filters()) -> list[str]:
-    return ids(search(awards, parse_query(terms), filters))
+def found(awards, *terms: str, filters: Filters | None = None) -> list[str]:
+    return ids(search(awards, parse_query(terms), filters or Filters()))
 
 
 @pytest.fixture

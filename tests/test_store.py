@@ -353,7 +353,7 @@ def test_import_csv_excel_style_with_labels_semicolons_and_bom(tmp_path: Path, l
 
 def test_import_csv_decodes_labels_and_removes_the_formula_prefix(tmp_path: Path) -> None:
     cells = csv_cells(award_document("2099-a", title="-40 % de déchets", summary="=SUM(A1)"))
-    fields = dict(zip(AWARD_FIELDS, cells))
+    fields = dict(zip(AWARD_FIELDS, cells, strict=True))
     fields.update(level="Gold", excellence="oui", title="'-40 % de déchets", summary="'=SUM(A1)", laureate="'Testville")
     fields.update(summary_title="'Jardins'=partage")
     source = tmp_path / "import.csv"
@@ -387,7 +387,7 @@ def test_import_csv_ignores_the_body_columns_of_an_export(tmp_path: Path) -> Non
 )
 def test_a_bad_csv_row_is_named_by_row_line_and_id(tmp_path: Path, change: dict[str, str], message: str) -> None:
     good = csv_cells(award_document("2099-a"))
-    bad = [change.get(name, cell) for name, cell in zip(AWARD_FIELDS, csv_cells(award_document("2099-b")))]
+    bad = [change.get(name, cell) for name, cell in zip(AWARD_FIELDS, csv_cells(award_document("2099-b")), strict=True)]
     source = tmp_path / "import.csv"
     source.write_text(csv_text([list(AWARD_FIELDS), good, bad]), encoding="utf-8")
     with pytest.raises(StoreError) as raised:

@@ -675,7 +675,7 @@ def _award_text(award: Award, lang: Lang) -> str:
     labels = FIELD_LABELS[lang]
 
     def field_lines(fields: Sequence[str]) -> list[str]:
-        return [f"{labels[field]}: {value}" for field, value in zip(fields, _cells(award, fields, lang))]
+        return [f"{labels[field]}: {value}" for field, value in zip(fields, _cells(award, fields, lang), strict=True)]
 
     bodies = [
         f"{labels['laureates']}: {body.name} ({', '.join(filter(None, [KIND_LABELS[lang][body.kind], body.department, body.region]))})"

@@ -378,7 +378,7 @@ class SearchIndex:
 
     def documents_for(self, awards: Sequence[Award]) -> list[str]:
         """The documents of ``awards``, in their order (folding any award the index lacks)."""
-        if len(awards) == len(self.ids) and all(a.id == i for a, i in zip(awards, self.ids)):
+        if len(awards) == len(self.ids) and all(a.id == i for a, i in zip(awards, self.ids, strict=True)):
             return self.documents
         position = {award_id: number for number, award_id in enumerate(self.ids)}
         return [
@@ -430,7 +430,7 @@ def _read_cache(cache_file: Path, key: tuple, awards: Sequence[Award]) -> Search
         return None
     if vocabulary is not None and not isinstance(vocabulary, list):
         return None
-    if len(ids) != len(awards) or len(documents) != len(ids) or any(a.id != i for a, i in zip(awards, ids)):
+    if len(ids) != len(awards) or len(documents) != len(ids) or any(a.id != i for a, i in zip(awards, ids, strict=True)):
         return None
     return SearchIndex(ids, documents, vocabulary)
 
@@ -510,7 +510,7 @@ def _hit(award: Award, document: str, needles: list[str], query: Query) -> Hit:
     occurrences = 0
     matched: set[str] = set()
     for needle in needles:
-        for name, text in zip(SEARCH_FIELDS, field_texts):
+        for name, text in zip(SEARCH_FIELDS, field_texts, strict=True):
             count = text.count(needle)
             if count:
                 score += FIELD_WEIGHTS[name]
@@ -636,7 +636,7 @@ def _spelling_in_data(word: str, awards: Sequence[Award], index: SearchIndex) ->
     documents = index.documents_for(awards)
     in_document = re.compile(" " + re.escape(word) + r"(?=[ \n]|$)")
     whole_word = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
-    for award, document in zip(awards, documents):
+    for award, document in zip(awards, documents, strict=True):
         if " " + word not in document or not in_document.search(document):
             continue
         for text in _field_texts(award):

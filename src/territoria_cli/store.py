@@ -433,7 +433,7 @@ def _csv_header(path: Path, header: list[str]) -> list[str]:
 
 def _csv_document(path: Path, where: str, columns: list[str], row: list[str]) -> dict[str, Any]:
     """One CSV row as an award document, before validation."""
-    cells = dict(zip(columns, row))
+    cells = dict(zip(columns, row, strict=True))
     document: dict[str, Any] = {}
     for name in AWARD_FIELDS:
         cell = cells[name][1:] if _NEUTRALISED.match(cells[name]) else cells[name]
