@@ -517,3 +517,22 @@ def test_the_reader_sees_what_tinydb_sees():
         database.close()
     assert by_tinydb == read_documents(path)
     assert [award.to_document() for award in load_awards(path)] == list(by_tinydb.values())
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it(make_store):
+    """Loading pauses the collector for speed; a program using the library keeps its own setting."""
+    import gc
+
+    path = make_store([award_document("2099-a")])
+    assert gc.isenabled()
+    load_awards(path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_awards(path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(StoreError):
+        load_awards(path.with_name("missing.json"))
+    assert gc.isenabled()

