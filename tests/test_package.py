@@ -37,3 +37,11 @@ def test_importing_the_package_loads_no_library_module():
     code = "import sys, territoria_cli; print(sorted(m for m in sys.modules if m.startswith('territoria_cli.')))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_only_the_command_switches_the_garbage_collector_off():
+    """The command trades the collector for start-up time; a library user keeps it."""
+    code = "import gc, {module}; print(gc.isenabled())"
+    as_library = subprocess.run([sys.executable, "-c", code.format(module="territoria_cli.cli")], capture_output=True, text=True)
+    as_command = subprocess.run([sys.executable, "-c", code.format(module="territoria_cli.__main__")], capture_output=True, text=True)
+    assert (as_library.stdout.strip(), as_command.stdout.strip()) == ("True", "False")
