@@ -20,7 +20,6 @@ Lang = Literal["fr", "en"]
 #: Levels from the highest award down; this order is the natural sort order.
 LEVELS: tuple[Level, ...] = ("or", "argent", "bronze")
 KINDS: tuple[Kind, ...] = ("commune", "arrondissement", "epci", "departement", "region")
-LANGS: tuple[Lang, ...] = ("fr", "en")
 
 #: What users may type for a level (after folding), beyond the level itself.
 LEVEL_ALIASES: dict[str, Level] = {
