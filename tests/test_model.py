@@ -1,0 +1,79 @@
+"""The data contract: what a valid award document is, and how users name levels and kinds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import award_document
+
+from territoria_cli.model import AWARD_FIELDS, Award, InvalidAward, json_text, parse_kind, parse_level
+
+
+@pytest.mark.parametrize(
+    ("typed", "level"),
+    [("or", "or"), ("OR", "or"), ("d'Or", "or"), ("d’or", "or"), ("gold", "or"), ("Argent", "argent"),
+     ("silver", "argent"), ("BRONZE", "bronze"), (" bronze ", "bronze")],
+)
+def test_levels_as_users_type_them(typed, level):
+    assert parse_level(typed) == level
+
+
+@pytest.mark.parametrize(("typed", "kind"), [("Département", "departement"), ("EPCI", "epci"), ("région", "region")])
+def test_kinds_as_users_type_them(typed, kind):
+    assert parse_kind(typed) == kind
+
+
+def test_an_unknown_level_lists_the_valid_ones():
+    with pytest.raises(ValueError, match="unknown level 'platine'; valid levels: or, argent, bronze"):
+        parse_level("platine")
+
+
+def test_a_valid_document_round_trips():
+    document = award_document()
+    award = Award.from_document(document)
+    assert award.to_document() == document
+    assert list(award.to_document()) == list(AWARD_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"level": "gold"}, "level 'gold' is not one of or, argent, bronze"),
+        ({"year": "2017"}, "field 'year' must be an integer, got a string"),
+        ({"year": True}, "field 'year' must be an integer, got a boolean"),
+        ({"excellence": "non"}, "field 'excellence' must be a boolean, got a string"),
+        ({"title": "   "}, "field 'title' must not be empty"),
+        ({"laureates": []}, "field 'laureates' must be a non-empty list of bodies"),
+        ({"laureates": ["Paris"]}, r"laureates\[1\] must be an object, got a string"),
+        ({"laureates": [{"name": "Paris", "kind": "ville", "department": "75", "region": "Île-de-France"}]},
+         r"laureates\[1\]\.kind 'ville' is not one of"),
+        ({"laureates": [{"name": "Paris", "kind": "commune", "department": None, "region": "Île-de-France"}]},
+         r"laureates\[1\]\.department must be a département code"),
+        ({"laureates": [{"name": "Occitanie", "kind": "region", "department": "31", "region": "Occitanie"}]},
+         r"laureates\[1\]\.department must be null for a région"),
+        ({"laureates": [{"name": "Paris", "kind": "commune", "department": "75", "region": "IDF", "pop": 2}]},
+         r"laureates\[1\] has unknown field\(s\): pop"),
+    ],
+)
+def test_a_broken_document_is_refused_with_what_is_wrong(change, message):
+    with pytest.raises(InvalidAward, match=message):
+        Award.from_document(award_document(**change))
+
+
+def test_missing_and_unknown_fields_are_named():
+    document = award_document()
+    del document["summary"]
+    with pytest.raises(InvalidAward, match="missing field\\(s\\): summary"):
+        Award.from_document(document)
+    with pytest.raises(InvalidAward, match="unknown field\\(s\\): votes"):
+        Award.from_document(award_document(votes=3))
+    with pytest.raises(InvalidAward, match="expected an object, got a list"):
+        Award.from_document([])
+
+
+def test_json_text_keeps_accents_readable_and_parses_back():
+    document = award_document()
+    text = json_text(document)
+    assert "récolte" in text and text.endswith("}\n")
+    assert json.loads(text) == document
