@@ -623,16 +623,13 @@ def shlex_quote(text: str) -> str:
     return shlex.quote(text)
 
 
-def test_a_terminal_gets_rich_tables(tmp_path):
-    """Under a pseudo-terminal the real command draws with Rich."""
+def run_in_terminal(*args: str, **env: str) -> tuple[int, str, bytes]:
+    """Run the real command with a pseudo-terminal as standard output."""
     pty = pytest.importorskip("pty")
     leader, follower = pty.openpty()
     try:
         process = subprocess.Popen(
-            [*command_line(), "list", "--level", "or"],
-            stdout=follower,
-            stderr=subprocess.PIPE,
-            env=process_env(COLUMNS="160", NO_COLOR="1"),
+            [*command_line(), *args], stdout=follower, stderr=subprocess.PIPE, env=process_env(**env)
         )
         os.close(follower)
         output = b""
@@ -644,12 +641,28 @@ def test_a_terminal_gets_rich_tables(tmp_path):
             if not chunk:
                 break
             output += chunk
-        assert process.wait(timeout=30) == 0
+        code = process.wait(timeout=30)
+        errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
     finally:
         os.close(leader)
+    return code, errors, output
+
+
+def test_a_terminal_gets_rich_tables():
+    """Under a pseudo-terminal the real command draws with Rich."""
+    code, _, output = run_in_terminal("list", "--level", "or", COLUMNS="160", NO_COLOR="1")
+    assert code == 0
     text = output.decode("utf-8")
     assert "● Or" in text and BOX_CHARACTERS & set(text)
     assert "22 prix" in text
+
+
+def test_a_terminal_that_cannot_show_accents_gets_question_marks_not_an_error():
+    code, errors, output = run_in_terminal(
+        "list", "--level", "bronze", NO_COLOR="1", LC_ALL="POSIX", LANG="", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0"
+    )
+    assert (code, errors) == (0, "")
+    assert "Am?nagement" in output.decode("ascii")
 
 
 def help_examples() -> list[str]:

@@ -264,6 +264,9 @@ def main() -> None:
     if not _stdout_is_terminal_device():
         # Piped output and exports are UTF-8 whatever the locale says.
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    else:
+        # A terminal whose locale cannot show "é" gets "?" in its place, not an error.
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     typer.main.get_command(app).main(prog_name=PROGRAM)
 
 
