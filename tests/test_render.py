@@ -135,3 +135,8 @@ def test_display_respects_no_color(monkeypatch, capsys, real_awards):
 def test_display_without_a_terminal_draws_plain_text(capsys, real_awards):
     render.display(render.awards_table(real_awards[:2], "fr"))
     assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_counts_agree_with_their_number():
+    assert [render.count_of_awards(n, "en") for n in (0, 1, 2)] == ["0 awards", "1 award", "2 awards"]
+    assert [render.count_of_awards(n, "fr") for n in (1, 22)] == ["1 prix", "22 prix"]

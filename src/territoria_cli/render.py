@@ -40,6 +40,7 @@ WORDS: dict[Lang, dict[str, str]] = {
     "fr": {
         "rank": "#",
         "award": "Prix",
+        "one_award": "prix",
         "awards": "prix",
         "bodies": "collectivités",
         "count": "Nombre",
@@ -53,6 +54,7 @@ WORDS: dict[Lang, dict[str, str]] = {
     "en": {
         "rank": "#",
         "award": "Award",
+        "one_award": "award",
         "awards": "awards",
         "bodies": "public bodies",
         "count": "Count",
@@ -76,6 +78,11 @@ def display(renderable: RenderableType, *, force_terminal: bool = False) -> None
     console.print(renderable)
 
 
+def count_of_awards(count: int, lang: Lang) -> str:
+    """ "1 award", "2 awards"; French "prix" is the same in both."""
+    return f"{count} {WORDS[lang]['one_award' if count == 1 else 'awards']}"
+
+
 def medal(level: Level, lang: Lang) -> Text:
     """The level as a coloured medal label: "● Or"."""
     return Text(f"{MEDAL} {LEVEL_LABELS[lang][level]}", style=LEVEL_STYLES[level])
@@ -84,7 +91,7 @@ def medal(level: Level, lang: Lang) -> Text:
 def awards_table(awards: Sequence[Award], lang: Lang) -> Table:
     """Level, category, laureate and title, with the id under the title for ``show``."""
     labels = FIELD_LABELS[lang]
-    table = _table(caption=f"{len(awards)} {WORDS[lang]['awards']}")
+    table = _table(caption=count_of_awards(len(awards), lang))
     table.add_column(labels["level"], no_wrap=True)
     table.add_column(labels["category"], ratio=2)
     table.add_column(labels["laureate"], ratio=2)
@@ -114,7 +121,7 @@ def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
 def hits_table(hits: Sequence[Hit], lang: Lang) -> Table:
     """Search results, best first: the title, the id and the summary snippet."""
     labels = FIELD_LABELS[lang]
-    table = _table(caption=f"{len(hits)} {WORDS[lang]['awards']}")
+    table = _table(caption=count_of_awards(len(hits), lang))
     table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
     table.add_column(labels["level"], no_wrap=True)
     table.add_column(labels["laureate"], ratio=1)
@@ -159,7 +166,7 @@ def award_view(award: Award, lang: Lang) -> Panel:
 def stats_view(stats: Stats, lang: Lang) -> Group:
     """The figures of the palmarès as tables with bars."""
     words = WORDS[lang]
-    headline = Text(f"{stats.awards} {words['awards']} · {stats.bodies} {words['bodies']}", style="bold")
+    headline = Text(f"{count_of_awards(stats.awards, lang)} · {stats.bodies} {words['bodies']}", style="bold")
 
     levels = _count_table(words["by_level"], FIELD_LABELS[lang]["level"], lang)
     largest = max(stats.by_level.values(), default=0)
