@@ -140,3 +140,5 @@ def test_display_without_a_terminal_draws_plain_text(capsys, real_awards):
 def test_counts_agree_with_their_number():
     assert [render.count_of_awards(n, "en") for n in (0, 1, 2)] == ["0 awards", "1 award", "2 awards"]
     assert [render.count_of_awards(n, "fr") for n in (1, 22)] == ["1 prix", "22 prix"]
+    assert [render.count_of_bodies(n, "fr") for n in (1, 31)] == ["1 collectivité", "31 collectivités"]
+    assert render.count_of_bodies(1, "en") == "1 public body"

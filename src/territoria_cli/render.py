@@ -42,6 +42,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "award": "Prix",
         "one_award": "prix",
         "awards": "prix",
+        "one_body": "collectivité",
         "bodies": "collectivités",
         "count": "Nombre",
         "total": "Total",
@@ -56,6 +57,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "award": "Award",
         "one_award": "award",
         "awards": "awards",
+        "one_body": "public body",
         "bodies": "public bodies",
         "count": "Count",
         "total": "Total",
@@ -81,6 +83,11 @@ def display(renderable: RenderableType, *, force_terminal: bool = False) -> None
 def count_of_awards(count: int, lang: Lang) -> str:
     """ "1 award", "2 awards"; French "prix" is the same in both."""
     return f"{count} {WORDS[lang]['one_award' if count == 1 else 'awards']}"
+
+
+def count_of_bodies(count: int, lang: Lang) -> str:
+    """ "1 collectivité", "31 collectivités"."""
+    return f"{count} {WORDS[lang]['one_body' if count == 1 else 'bodies']}"
 
 
 def medal(level: Level, lang: Lang) -> Text:
@@ -166,7 +173,7 @@ def award_view(award: Award, lang: Lang) -> Panel:
 def stats_view(stats: Stats, lang: Lang) -> Group:
     """The figures of the palmarès as tables with bars."""
     words = WORDS[lang]
-    headline = Text(f"{count_of_awards(stats.awards, lang)} · {stats.bodies} {words['bodies']}", style="bold")
+    headline = Text(f"{count_of_awards(stats.awards, lang)} · {count_of_bodies(stats.bodies, lang)}", style="bold")
 
     levels = _count_table(words["by_level"], FIELD_LABELS[lang]["level"], lang)
     largest = max(stats.by_level.values(), default=0)
