@@ -247,8 +247,6 @@ SEARCH_FIELDS: tuple[str, ...] = ("title", "summary_title", "laureate", "categor
 FIELD_WEIGHTS: dict[str, int] = {"title": 16, "summary_title": 8, "laureate": 4, "category": 2, "summary": 1}
 
 _WORD = re.compile(r"\w+")
-# Typographic double quotes that fold() leaves alone; « » already fold to '"'.
-_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"'})
 
 
 class Query(NamedTuple):
@@ -271,7 +269,7 @@ def parse_query(terms: Sequence[str]) -> Query:
     """
     clauses: list[tuple[str, ...]] = []
     for term in terms:
-        folded = fold(term).translate(_QUOTES)
+        folded = fold(term)  # typographic quotes (« », “ ”) fold to '"'
         pieces = folded.split('"')
         for position, piece in enumerate(pieces):
             in_quotes = position % 2 == 1
@@ -643,7 +641,8 @@ def _spelling_in_data(word: str, awards: Sequence[Award], index: SearchIndex) ->
             folded, offsets = fold_with_offsets(text)
             match = whole_word.search(folded)
             if match:
-                return text[offsets[match.start()] : offsets[match.end() - 1] + 1]
+                start, end = _original_span(match, offsets, text)
+                return text[start:end]
     return word
 
 

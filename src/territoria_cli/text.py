@@ -12,7 +12,11 @@ from collections.abc import Sequence
 
 # Letters that Unicode does not decompose but a French reader treats as two,
 # and typographic apostrophes and quotes that fold to the ASCII ones users type.
-_SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "ʼ": "'", "«": '"', "»": '"'}
+_SPECIAL = {
+    "œ": "oe", "æ": "ae", "ß": "ss",
+    "’": "'", "‘": "'", "ʼ": "'",
+    "«": '"', "»": '"', "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+}  # fmt: skip
 
 
 class _FoldTable(dict[int, str]):
