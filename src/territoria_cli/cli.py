@@ -32,9 +32,9 @@ from territoria_cli import __version__
 from territoria_cli.export import (
     DEFAULT_COLUMNS,
     EXPORT_FORMATS,
-    cell_value,
     parse_columns,
     plain_rows,
+    row,
     to_csv,
     to_json,
     to_markdown,
@@ -518,10 +518,6 @@ def _display(build: Callable[[Any], Any]) -> None:
     render.display(build(render), force_terminal=_tty_forced())
 
 
-def _cells(award: Award, columns: Sequence[str], lang: Lang) -> list[str]:
-    return [cell_value(award, column, lang) for column in columns]
-
-
 def _notice(message: str) -> None:
     """Information for the person at the keyboard, kept out of piped data."""
     print(message, file=sys.stderr)
@@ -564,7 +560,7 @@ def list_awards(
     elif _for_people():
         _display(lambda render: render.awards_table(awards, store.lang))
     else:
-        _write(plain_rows(_cells(award, DEFAULT_COLUMNS, store.lang) for award in awards))
+        _write(plain_rows(row(award, DEFAULT_COLUMNS, store.lang) for award in awards))
 
 
 #: What a piped search prints per hit, before the snippet; and what surrounds a match in it.
@@ -619,7 +615,7 @@ def search_awards(
 
 def _hit_cells(hit: Hit, lang: Lang) -> list[str]:
     snippet = "".join(f"{SEARCH_HIGHLIGHT}{text}{SEARCH_HIGHLIGHT}" if matched else text for text, matched in hit.snippet)
-    return [*_cells(hit.award, SEARCH_COLUMNS, lang), snippet]
+    return [*row(hit.award, SEARCH_COLUMNS, lang), snippet]
 
 
 @commands.command(
@@ -678,7 +674,7 @@ def _award_text(award: Award, lang: Lang) -> str:
     labels = FIELD_LABELS[lang]
 
     def field_lines(fields: Sequence[str]) -> list[str]:
-        return [f"{labels[field]}: {value}" for field, value in zip(fields, _cells(award, fields, lang), strict=True)]
+        return [f"{labels[field]}: {value}" for field, value in zip(fields, row(award, fields, lang), strict=True)]
 
     bodies = [
         f"{labels['laureates']}: {body.name} ({', '.join(filter(None, [KIND_LABELS[lang][body.kind], body.department, body.region]))})"

@@ -74,6 +74,11 @@ def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
     return str(value)
 
 
+def row(award: Award, columns: Sequence[str], lang: Lang = "fr") -> list[str]:
+    """The cells of one award, in the order of ``columns``."""
+    return [cell_value(award, column, lang) for column in columns]
+
+
 def _distinct(values: Iterable[str]) -> str:
     return BODY_SEPARATOR.join(dict.fromkeys(values))
 
@@ -114,7 +119,7 @@ def to_csv(
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(header(columns, lang))
     for award in awards:
-        cells = [cell_value(award, column, lang) for column in columns]
+        cells = row(award, columns, lang)
         writer.writerow([neutralise_formula(cell) for cell in cells] if neutralise_formulas else cells)
     return buffer.getvalue()
 
@@ -122,8 +127,16 @@ def to_csv(
 # --------------------------------------------------------------------------- Markdown
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings
-_MARKDOWN_SPECIAL = str.maketrans({"\\": "\\\\", "|": "\\|", "`": "\\`", "<": "&lt;"})
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+#: What would make text turn into HTML, a code span or an escape, anywhere in Markdown.
+_INLINE_SPECIAL = {"\\": "\\\\", "`": "\\`", "<": "&lt;"}
+#: In a table cell "|" would also end the cell.
+_CELL_SPECIAL = str.maketrans({**_INLINE_SPECIAL, "|": "\\|"})
+_HEADING_SPECIAL = str.maketrans(_INLINE_SPECIAL)
+
+
+def _escaped(text: str, table: dict[int, str]) -> str:
+    return _ENTITY_LIKE.sub("&amp;", text).translate(table)
 
 
 def markdown_cell(text: str) -> str:
@@ -133,8 +146,7 @@ def markdown_cell(text: str) -> str:
     that it cannot escape what follows; "<", "&" before an entity name and "`"
     are escaped so that no text becomes HTML, an entity or a code span.
     """
-    escaped = _ENTITY_LIKE.sub("&amp;", text).translate(_MARKDOWN_SPECIAL)
-    lines = [line.strip() for line in _LINE_BREAK.split(escaped)]
+    lines = [line.strip() for line in _LINE_BREAK.split(_escaped(text, _CELL_SPECIAL))]
     return "<br>".join(lines).strip()
 
 
@@ -167,21 +179,20 @@ def to_markdown(
     head = header(columns, lang)
     parts = [f"# {_heading(title)}\n"] if title else []
     if group_by is None:
-        parts.append(markdown_table(([cell_value(a, c, lang) for c in columns] for a in awards), head))
+        parts.append(markdown_table((row(award, columns, lang) for award in awards), head))
     else:
         groups: dict[str, list[Award]] = {}
         for award in awards:
             groups.setdefault(award.category, []).append(award)
         for category, members in groups.items():
             parts.append(f"## {_heading(category)}\n")
-            parts.append(markdown_table(([cell_value(a, c, lang) for c in columns] for a in members), head))
+            parts.append(markdown_table((row(award, columns, lang) for award in members), head))
     return "\n".join(parts)
 
 
 def _heading(text: str) -> str:
     """A heading on one line that shows its text literally (no closing "#", no HTML)."""
-    flat = " ".join(text.split())
-    escaped = _ENTITY_LIKE.sub("&amp;", flat).replace("\\", "\\\\").replace("<", "&lt;").replace("`", "\\`")
+    escaped = _escaped(" ".join(text.split()), _HEADING_SPECIAL)
     return escaped[:-1] + "\\#" if escaped.endswith("#") else escaped
 
 
