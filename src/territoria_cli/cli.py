@@ -277,12 +277,9 @@ def main() -> None:
 # that start with what was typed (case- and accent-sensitively).
 
 
-def _complete_levels() -> list[str]:
-    return list(LEVELS)
-
-
-def _complete_kinds() -> list[str]:
-    return list(KINDS)
+def _completing(values: Sequence[str]) -> Callable[[], list[str]]:
+    """A completion callback offering fixed ``values``."""
+    return lambda: list(values)
 
 
 def _stored_values(ctx: typer.Context, read: Callable[[dict[str, Any]], Iterable[Any]]) -> list[str]:
@@ -306,14 +303,6 @@ def _complete_regions(ctx: typer.Context) -> list[str]:
     return _stored_values(
         ctx, lambda document: [body.get("region") for body in document.get("laureates") or () if isinstance(body, dict)]
     )
-
-
-def _complete_sort_keys() -> list[str]:
-    return list(SORT_KEYS)
-
-
-def _complete_formats() -> list[str]:
-    return list(EXPORT_FORMATS)
 
 
 DbOption = Annotated[
@@ -340,7 +329,7 @@ SortOption = Annotated[
         "--sort",
         metavar="KEY",
         help=f"Order by {', '.join(SORT_KEYS)} (any unique beginning); by level, gold comes first.",
-        autocompletion=_complete_sort_keys,
+        autocompletion=_completing(SORT_KEYS),
     ),
 ]
 ReverseOption = Annotated[bool, typer.Option("--reverse", help="Reverse the order.")]
@@ -370,7 +359,7 @@ _FILTER_PARAMETERS = (
         "-l",
         metavar="LEVEL",
         help=f"Keep this level: {', '.join(LEVELS)} (any case; d'or, gold… too).",
-        complete=_complete_levels,
+        complete=_completing(LEVELS),
     ),
     _repeatable(
         "categories",
@@ -388,7 +377,7 @@ _FILTER_PARAMETERS = (
         ],
     ),
     _repeatable(
-        "kinds", "--kind", metavar="KIND", help=f"Keep awards to this kind of body: {', '.join(KINDS)}.", complete=_complete_kinds
+        "kinds", "--kind", metavar="KIND", help=f"Keep awards to this kind of body: {', '.join(KINDS)}.", complete=_completing(KINDS)
     ),
     _repeatable("departments", "--department", metavar="CODE", help="Keep bodies of this département (06, 2A, 971…)."),
     _repeatable(
@@ -758,7 +747,7 @@ def export(
             "-f",
             metavar="FORMAT",
             help=f"{', '.join(EXPORT_FORMATS)} (default: from the --output extension, else {EXPORT_FORMATS[0]}).",
-            autocompletion=_complete_formats,
+            autocompletion=_completing(EXPORT_FORMATS),
             show_default=False,
         ),
     ] = None,
