@@ -431,3 +431,9 @@ def test_suggestions_for_a_pasted_page_correct_a_few_words_only(real_awards, mon
     query = parse_query([f"motinconnu{number}" for number in range(3000)] + ["reboisment"])
     assert suggest(real_awards, query) == []  # the typo comes too late to be looked at
     assert 0 < len(calls) <= 10  # each call scans the whole vocabulary
+
+
+def test_several_categories_and_regions_each_resolve_against_the_whole_store(real_awards):
+    filters = build_filters(real_awards, categories=["lien", "qualite"], regions=["occ", "ile-de"])
+    assert filters.categories == {"Lien social", "Qualité de vie"}
+    assert filters.regions == {"Occitanie", "Île-de-France"}

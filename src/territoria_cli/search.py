@@ -180,8 +180,10 @@ def build_filters(
         raise
     except ValueError as error:
         raise UsageError(str(error)) from None
-    category_names = [award.category for award in awards]
-    region_names = [body.region for award in awards for body in award.laureates]
+    # The store's names are gathered only for a filter that needs them: a big store is long to walk.
+    categories, regions = tuple(categories), tuple(regions)
+    category_names = list(dict.fromkeys(award.category for award in awards)) if categories else []
+    region_names = list(dict.fromkeys(body.region for award in awards for body in award.laureates)) if regions else []
     wanted_laureate = fold(laureate.strip()) if laureate is not None else None
     return Filters(
         levels=parsed_levels,
