@@ -1,17 +1,15 @@
 """territoria: the palmarès of the Prix TERRITORIA as data you can query.
 
 The package is a small library with a thin command line on top (``cli``);
-``render`` is the only module that uses Rich. A Python user gets the same
-queries as the command line::
+``views`` is the only module that uses Rich (docs/architecture.md draws the
+rooms). A Python user gets the same queries as the command line::
 
-    from territoria_cli import build_filters, compute_stats, load_awards, packaged_store_path, parse_query
-    from territoria_cli.search import search
+    from territoria_cli import compute_stats, load_awards, packaged_store_path, search_store, select
 
-    awards = load_awards(packaged_store_path())
-    gold = build_filters(awards, levels=["or"])
-    for hit in search(awards, parse_query(["velo"]), gold):
+    path = packaged_store_path()
+    for hit in search_store(path, ["velo"], {"levels": ["or"]}).hits:
         print(hit.award.id, hit.award.title)
-    print(compute_stats(awards).by_level)
+    print(compute_stats(select(load_awards(path), {"regions": ["occitanie"]})).by_level)
 
 The names below are loaded on first use (PEP 562), so that the command
 line, which imports this package first, starts without the modules a given
@@ -35,25 +33,32 @@ _EXPORTS = {
     "KINDS": "model",
     "AWARD_FIELDS": "model",
     "fold": "text",
-    "StoreError": "store",
+    "StoreError": "errors",
+    "UsageError": "errors",
+    "OutputError": "errors",
+    "Failure": "errors",
     "load_awards": "store",
     "packaged_store_path": "store",
     "resolve_store_path": "store",
     "import_awards": "store",
     "read_import_file": "store",
-    "Filters": "search",
-    "UsageError": "search",
-    "build_filters": "search",
-    "filter_awards": "search",
-    "sort_awards": "search",
+    "Filters": "filters",
+    "FILTERS": "filters",
+    "build_filters": "filters",
+    "filter_awards": "filters",
+    "sort_awards": "filters",
+    "select": "filters",
+    "find_award": "filters",
+    "search_store": "search",
     "parse_query": "search",
     "suggest": "search",
     "SearchIndex": "search",
     "Stats": "stats",
     "compute_stats": "stats",
-    "to_csv": "export",
-    "to_markdown": "export",
-    "to_json": "export",
+    "FORMATS": "formats",
+    "to_csv": "formats.csv",
+    "to_markdown": "formats.markdown",
+    "to_json": "formats.json",
 }
 
 __all__ = ["__version__", *_EXPORTS]

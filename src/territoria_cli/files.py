@@ -16,9 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-
-class OutputError(Exception):
-    """A file cannot be written where asked; the message says why in words."""
+from territoria_cli.errors import OutputError
 
 
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:

@@ -1,4 +1,4 @@
-"""Where the palmarès is stored, reading it safely, and importing into it.
+"""Where the palmarès is stored, reading it safely, and importing into it (merging under a lock).
 
 The store is a TinyDB database (a JSON file whose table ``awards`` holds one
 document per award). Reading never writes: the file is opened read-only, so
@@ -37,25 +37,19 @@ from __future__ import annotations
 import gc
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, InvalidAward, json_text, parse_level
-from territoria_cli.text import fold
+from territoria_cli.errors import OutputError, StoreError
+from territoria_cli.model import Award, InvalidAward, json_text
 
 #: Environment variable naming the store when ``--db`` is not given.
 STORE_ENV_VAR = "TERRITORIA_DB"
 #: The TinyDB table holding the awards.
 AWARDS_TABLE = "awards"
-
-
-class StoreError(Exception):
-    """The store cannot be used; the message names the file and what is wrong."""
 
 
 def packaged_store_path() -> Path:
@@ -83,9 +77,10 @@ def resolve_store_path(explicit: Path | None = None) -> Path:
 def read_documents(path: Path) -> dict[str, object]:
     """The raw award documents of the store, keyed by TinyDB document id.
 
-    Uses TinyDB's own JSON storage, read-only and in UTF-8, and checks the
-    shape TinyDB itself would silently accept or crash on (an empty file, a
-    list at the top, a missing table, a document id that is not a number).
+    Parses the file with :mod:`json`, read-only and in UTF-8 (what TinyDB's
+    ``JSONStorage`` would do, without importing TinyDB), and checks the shape
+    TinyDB itself would silently accept or crash on (an empty file, a list at
+    the top, a missing table, a document id that is not a number).
     """
     return _read_content(path)[AWARDS_TABLE]
 
@@ -251,8 +246,6 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
     """The part under the lock: TinyDB re-reads the store, merges by id, and writes once if anything changed."""
     from tinydb import TinyDB
 
-    from territoria_cli.files import OutputError
-
     database = TinyDB(str(target), storage=_write_once(_AtomicJSONStorage))
     table = database.table(AWARDS_TABLE)
     raw_table = {str(document.doc_id): document for document in table.all()}
@@ -349,25 +342,6 @@ def _shorten(ids: list[str], shown: int = 5) -> str:
 
 # --------------------------------------------------------------------------- import files
 
-@cache
-def _csv_columns() -> dict[str, str]:
-    """What a CSV header cell may say for each column, folded.
-
-    The public field name or its label in any language (an export's header
-    uses the labels). The body columns of exports (kind, department, region)
-    map to themselves and are ignored on import: the laureates column
-    carries the same facts. Built on first use: only CSV imports need it.
-    """
-    return {fold(name): name for labels in FIELD_LABELS.values() for name in labels} | {
-        fold(label): name for labels in FIELD_LABELS.values() for name, label in labels.items()
-    }
-
-
-_TRUE = {"true", "oui", "yes", "vrai", "1"}
-_FALSE = {"false", "non", "no", "faux", "0"}
-#: A text cell exported with formula neutralisation starts with "'" then one of these.
-_NEUTRALISED = re.compile(r"'(?=[=+\-@\t\r])")
-
 
 def read_import_file(path: Path) -> list[dict[str, Any]]:
     """The award documents of a file to import, validated, in file order.
@@ -377,14 +351,9 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
     - JSON: a list of award documents (as printed by ``--json`` or
       ``territoria export --format json``), or a whole territoria store.
     - CSV, comma or semicolon separated, UTF-8 with or without BOM (the Excel
-      variant of the export has both): a header row naming the columns by
-      public field name or by their label in any language, so an export with
-      every column reads back. Cells: empty means null; ``year`` is a whole
-      number; ``level`` a level name or label ("or", "Gold"); ``excellence``
-      true/false (or oui/non, yes/no, 1/0); ``laureates`` the JSON text of
-      the list of bodies. A text cell starting with "'" followed by = + - @,
-      tab or carriage return loses the "'", which the export adds so that
-      spreadsheets do not run the cell as a formula.
+      variant of the export has both), as ``export --format csv`` writes it:
+      the decoding rules live beside the writer, in
+      :func:`territoria_cli.formats.csv.read_documents`.
 
     Raises :class:`StoreError` naming the file and the award at fault (its
     position, CSV row and line, and id); nothing is half-read.
@@ -393,7 +362,12 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
     start = text.lstrip()[:1]
     if not start:
         raise StoreError(f"{path}: the file is empty; expected a JSON list of award documents or a CSV file")
-    located = _json_documents(path, text) if start in "[{" else _csv_documents(path, text)
+    if start in "[{":
+        located = _json_documents(path, text)
+    else:
+        from territoria_cli.formats import csv
+
+        located = csv.read_documents(path, text)
     if not located:
         raise StoreError(f"{path}: no awards to import")
     return [award.to_document() for award in _validated_import(located, source=f"{path}: ")]
@@ -408,86 +382,3 @@ def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
     else:
         raise StoreError(f"{path}: expected a JSON list of award documents (or a territoria store)")
     return [(f"award {position}", document) for position, document in enumerate(documents, 1)]
-
-
-def _csv_documents(path: Path, text: str) -> list[tuple[str, Any]]:
-    import csv
-    import io
-
-    header_line = text.split("\n", 1)[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    located: list[tuple[str, Any]] = []
-    try:
-        columns = _csv_header(path, next(reader))
-        first_line = reader.line_num + 1
-        for row in reader:
-            where = f"row {len(located) + 1} (line {first_line})"
-            first_line = reader.line_num + 1
-            if not row:
-                continue
-            if len(row) != len(columns):
-                raise StoreError(f"{path}: {where}: {len(row)} cells, but the header names {len(columns)} columns")
-            located.append((where, _csv_document(path, where, columns, row)))
-    except csv.Error as error:
-        raise StoreError(f"{path}: line {reader.line_num}: not valid CSV ({error})") from None
-    return located
-
-
-def _csv_header(path: Path, header: list[str]) -> list[str]:
-    """The field name of each column; unknown or repeated columns are errors."""
-    columns = []
-    for cell in header:
-        name = _csv_columns().get(fold(cell.strip()))
-        if name is None:
-            raise StoreError(
-                f"{path}: unknown column {cell!r} in the header; "
-                f"expected the field names {', '.join(AWARD_FIELDS)} (or their labels)"
-            )
-        if name in columns:
-            raise StoreError(f"{path}: column {cell!r} appears twice in the header")
-        columns.append(name)
-    missing = [name for name in AWARD_FIELDS if name not in columns]
-    if missing:
-        raise StoreError(f"{path}: missing column(s) {', '.join(missing)} in the header")
-    return columns
-
-
-def _csv_document(path: Path, where: str, columns: list[str], row: list[str]) -> dict[str, Any]:
-    """One CSV row as an award document, before validation."""
-    cells = dict(zip(columns, row, strict=True))
-    document: dict[str, Any] = {}
-    for name in AWARD_FIELDS:
-        cell = cells[name][1:] if _NEUTRALISED.match(cells[name]) else cells[name]
-        try:
-            document[name] = _csv_value(name, cell)
-        except ValueError as error:
-            label = cells.get("id", "").strip()
-            raise StoreError(f"{path}: {where}{f' ({label})' if label else ''}: {error}; nothing was imported") from None
-    return document
-
-
-def _csv_value(name: str, cell: str) -> Any:
-    """Decode one cell by the rules of :func:`read_import_file`."""
-    if cell == "":
-        return None
-    if name == "year":
-        if not re.fullmatch(r"\s*\d{1,9}\s*", cell):
-            raise ValueError(f"year {cell!r} is not a whole number")
-        return int(cell)
-    if name == "level":
-        return parse_level(cell)
-    if name == "excellence":
-        folded = fold(cell.strip())
-        if folded in _TRUE | _FALSE:
-            return folded in _TRUE
-        raise ValueError(f"excellence {cell!r} is not true or false")
-    if name == "laureates":
-        try:
-            return json.loads(cell)
-        except (ValueError, RecursionError):
-            raise ValueError(
-                'laureates must be the JSON text of a list of bodies, such as '
-                '[{"name": "Albi", "kind": "commune", "department": "81", "region": "Occitanie"}]'
-            ) from None
-    return cell

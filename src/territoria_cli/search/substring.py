@@ -1,7 +1,9 @@
-"""Choosing awards: filters shared by every command, sorting, and full-text search.
+"""Today's search engine: folded words, substring matching, ranking, snippets and suggestions.
 
 Everything here compares *folded* text (see :mod:`territoria_cli.text`), so
-that accents and case never matter to the user.
+that accents and case never matter to the user. Callers use
+:func:`territoria_cli.search.search_store`, which owns the index; this module
+is the engine behind it.
 
 Search semantics
 ----------------
@@ -32,15 +34,9 @@ Each award's text is folded and reduced to its words *once*, into a
 ``" " + term`` occurs, and a phrase where ``" w1 w2 … wn"`` does, which Python
 tests with fast substring search; no regular expression runs over the store.
 
-Folding a 10,000-award store costs about 0.45 s, so the CLI should get its index
-from :meth:`SearchIndex.for_store`::
-
-    awards = store.load_awards(path)
-    index = SearchIndex.for_store(path, awards)
-    hits = search(awards, parse_query(terms), filters, index=index)
-    if not hits:
-        words = suggest(awards, query, index=index)
-
+Folding a 10,000-award store costs about 0.45 s, so
+:func:`territoria_cli.search.search_store` gets its index from
+:meth:`SearchIndex.for_store`.
 ``for_store`` keeps the index (a marshal dump of plain lists of strings: it
 loads in a few milliseconds and, unlike pickle, needs no import) in
 ``platformdirs.user_cache_dir("territoria")``, never beside the store, which
@@ -55,192 +51,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from territoria_cli.model import LEVELS, Award, Kind, Level, parse_kind, parse_level
+from territoria_cli.errors import UsageError
+from territoria_cli.filters import NO_FILTERS, Filters, level_rank
+from territoria_cli.model import Award
 from territoria_cli.text import fold, fold_with_offsets, folded_length, quoted
-
-
-class UsageError(ValueError):
-    """The user asked for something that cannot be: the message says what is valid."""
-
-
-# --------------------------------------------------------------------------- choices and filters
-
-
-def resolve_choice(value: str, choices: Iterable[str], what: str) -> str:
-    """The choice a user meant: exact folded match first, else a unique folded prefix.
-
-    Users type "lien", "TRANSITION N" or "ile-de" for stored names such as
-    "Lien social" or "Île-de-France"; anything unknown or ambiguous raises
-    :class:`UsageError` listing the candidates, so the user can copy one.
-    """
-    unique = list(dict.fromkeys(choices))
-    wanted = fold(value.strip())
-    if wanted:
-        exact = [choice for choice in unique if fold(choice) == wanted]
-        if exact:
-            return exact[0]
-        prefixed = [choice for choice in unique if fold(choice).startswith(wanted)]
-        if len(prefixed) == 1:
-            return prefixed[0]
-        if prefixed:
-            raise UsageError(f"ambiguous {what} {quoted(value)}: it begins {_listing(prefixed)}")
-    raise UsageError(f"unknown {what} {quoted(value)}; valid values: {_listing(unique)}")
-
-
-def _listing(names: Iterable[str]) -> str:
-    return ", ".join(repr(name) for name in names)
-
-
-_DEPARTMENT = re.compile(r"\d{2,3}|2[AB]")
-
-
-def normalise_department(value: str) -> str:
-    """A département code as stored: "6" and "06" are "06", "2a" is "2A"."""
-    code = value.strip().upper()
-    if code.isdigit() and len(code) == 1:
-        code = "0" + code
-    if not _DEPARTMENT.fullmatch(code):
-        raise UsageError(f"unknown department {quoted(value)}; expected a code such as 06, 2A, 75 or 971")
-    return code
-
-
-class Filters(NamedTuple):
-    """What ``list``, ``search``, ``stats`` and ``export`` keep; empty means "any".
-
-    Values are already resolved to stored spellings (see :func:`build_filters`)
-    except ``laureate``, which is a folded text looked for inside the laureate
-    and body names. An award matches a body filter (kind, department, region)
-    when one of its bodies does.
-    """
-
-    levels: frozenset[Level] = frozenset()
-    categories: frozenset[str] = frozenset()
-    laureate: str | None = None
-    kinds: frozenset[Kind] = frozenset()
-    departments: frozenset[str] = frozenset()
-    regions: frozenset[str] = frozenset()
-    years: frozenset[int] = frozenset()
-
-    def matches(self, award: Award) -> bool:
-        if self.levels and award.level not in self.levels:
-            return False
-        if self.categories and award.category not in self.categories:
-            return False
-        if self.years and award.year not in self.years:
-            return False
-        bodies = award.laureates
-        if self.kinds and not any(body.kind in self.kinds for body in bodies):
-            return False
-        if self.departments and not any(body.department in self.departments for body in bodies):
-            return False
-        if self.regions and not any(body.region in self.regions for body in bodies):
-            return False
-        if self.laureate is not None:
-            names = (award.laureate, *(body.name for body in bodies))
-            if not any(self.laureate in fold(name) for name in names):
-                return False
-        return True
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter is set (an empty Filters keeps every award)."""
-        return self != _NO_FILTERS
-
-
-_NO_FILTERS = Filters()
-
-
-def build_filters(
-    awards: Sequence[Award],
-    *,
-    levels: Iterable[str] = (),
-    categories: Iterable[str] = (),
-    laureate: str | None = None,
-    kinds: Iterable[str] = (),
-    departments: Iterable[str] = (),
-    regions: Iterable[str] = (),
-    years: Iterable[int | str] = (),
-) -> Filters:
-    """Read the filters as the user typed them (any case, any accents).
-
-    Categories and regions are resolved against the names present in
-    ``awards`` (:func:`resolve_choice`). Raises :class:`UsageError` with the
-    valid values for an unknown level, kind, category, region, department or
-    year.
-    """
-    try:
-        parsed_levels = frozenset(parse_level(level) for level in levels)
-        parsed_kinds = frozenset(parse_kind(kind) for kind in kinds)
-    except UsageError:
-        raise
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    # The store's names are gathered only for a filter that needs them: a big store is long to walk.
-    categories, regions = tuple(categories), tuple(regions)
-    category_names = list(dict.fromkeys(award.category for award in awards)) if categories else []
-    region_names = list(dict.fromkeys(body.region for award in awards for body in award.laureates)) if regions else []
-    wanted_laureate = fold(laureate.strip()) if laureate is not None else None
-    return Filters(
-        levels=parsed_levels,
-        categories=frozenset(resolve_choice(name, category_names, "category") for name in categories),
-        laureate=wanted_laureate or None,
-        kinds=parsed_kinds,
-        departments=frozenset(normalise_department(code) for code in departments),
-        regions=frozenset(resolve_choice(name, region_names, "region") for name in regions),
-        years=frozenset(_year(year) for year in years),
-    )
-
-
-def _year(value: int | str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    text = str(value).strip()
-    if not text.isdigit():
-        raise UsageError(f"invalid year {quoted(str(value))}; expected a year such as 2017")
-    return int(text)
-
-
-def filter_awards(awards: Iterable[Award], filters: Filters) -> list[Award]:
-    """The awards the filters keep, in their given order."""
-    if not filters.active:
-        return list(awards)
-    return [award for award in awards if filters.matches(award)]
-
-
-# --------------------------------------------------------------------------- sorting
-
-_LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
-
-
-def sort_awards(awards: Iterable[Award], key: str = "level", *, reverse: bool = False) -> list[Award]:
-    """Awards in the order a reader expects for ``key``; later keys break ties.
-
-    "level" (the default) is the palmarès reading: gold first, then by
-    category and laureate. Text keys compare folded, so "Élancourt" sorts
-    among the E's.
-    """
-    sort_key = _SORT_FUNCTIONS.get(key)
-    if sort_key is None:
-        raise UsageError(f"unknown sort key {quoted(key)}; valid keys: {', '.join(SORT_KEYS)}")
-    return sorted(awards, key=sort_key, reverse=reverse)
-
-
-_SORT_FUNCTIONS = {
-    "level": lambda a: (_LEVEL_RANK[a.level], fold(a.category), fold(a.laureate), a.id),
-    "category": lambda a: (fold(a.category), _LEVEL_RANK[a.level], fold(a.laureate), a.id),
-    "laureate": lambda a: (fold(a.laureate), _LEVEL_RANK[a.level], a.id),
-    "title": lambda a: (fold(a.title), a.id),
-    "year": lambda a: (a.year, _LEVEL_RANK[a.level], fold(a.category), fold(a.laureate), a.id),
-    "id": lambda a: a.id,
-}
-#: What ``--sort`` accepts; "level" is the default.
-SORT_KEYS: tuple[str, ...] = tuple(_SORT_FUNCTIONS)
-
 
 # --------------------------------------------------------------------------- queries
 
@@ -439,7 +258,8 @@ def _write_cache(cache_file: Path, key: tuple, index: SearchIndex) -> None:
     """Write the cache atomically, so a concurrent reader never sees half of it."""
     import marshal
 
-    from territoria_cli.files import OutputError, atomic_write_bytes
+    from territoria_cli.errors import OutputError
+    from territoria_cli.files import atomic_write_bytes
 
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -483,7 +303,7 @@ class Hit(NamedTuple):
 def search(
     awards: Sequence[Award],
     query: Query,
-    filters: Filters = _NO_FILTERS,
+    filters: Filters = NO_FILTERS,
     *,
     index: SearchIndex | None = None,
 ) -> list[Hit]:
@@ -500,7 +320,7 @@ def search(
         if not candidates:
             return []
     hits = [_hit(awards[number], documents[number], needles, query) for number in candidates]
-    hits.sort(key=lambda hit: (-hit.score, _LEVEL_RANK[hit.award.level], hit.award.id))
+    hits.sort(key=lambda hit: (-hit.score, level_rank(hit.award), hit.award.id))
     return hits
 
 
@@ -647,15 +467,3 @@ def _spelling_in_data(word: str, awards: Sequence[Award], index: SearchIndex) ->
                 return text[start:end]
     return word
 
-
-def suggest_ids(awards: Sequence[Award], wanted_id: str, limit: int = 5) -> list[str]:
-    """Ids the user may have meant: ids containing what was typed, then look-alikes."""
-    import difflib
-
-    wanted = fold(wanted_id.strip())
-    ids = [award.id for award in awards]
-    if not wanted:
-        return []
-    containing = [award_id for award_id in ids if wanted in award_id]
-    close = difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6) if len(wanted) <= 200 else []
-    return list(dict.fromkeys([*containing, *close]))[:limit]

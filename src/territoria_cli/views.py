@@ -1,0 +1,489 @@
+"""What each command prints: for a person at a terminal (Rich) and for a pipe (plain rows), side by side.
+
+One section per command. Its first function is what the command calls: it
+picks JSON (``--json``), the terminal view or the plain view. Terminal views
+build Rich renderables without printing, so tests can draw them on a
+recording console; :func:`display` is the one place that prints one.
+
+Rich is imported inside the terminal views only: a pipe, ``--json`` and
+``--help`` never pay for it (a test checks what a piped ``list`` imports).
+Data strings always go through ``Text``: a title containing ``[bold]`` is
+shown as typed, never read as Rich markup.
+
+Plain views follow the GitHub CLI's convention: one tab-separated line per
+record, no header, no colours, nothing cut; messages for the person at the
+keyboard ("No award matches") go to standard error, never into the data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
+from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS, Award, Lang, Level, json_text
+
+if TYPE_CHECKING:
+    from rich.console import Group, RenderableType
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from territoria_cli.search import Found, Hit
+    from territoria_cli.stats import Stats
+    from territoria_cli.store import ImportReport
+
+#: Like GitHub CLI's GH_FORCE_TTY: draw tables even when stdout is a pipe (``| less -R``).
+FORCE_TTY_ENV_VAR = "TERRITORIA_FORCE_TTY"
+
+#: Medal colours: gold, silver, bronze. Named colours degrade to 16-colour terminals.
+LEVEL_STYLES: dict[Level, str] = {"or": "bold yellow", "argent": "bold bright_white", "bronze": "bold dark_orange"}
+MEDAL = "●"
+HIGHLIGHT_STYLE = "bold black on yellow"
+BAR = "█"
+BAR_WIDTH = 30
+
+#: Words of the terminal views that are not field labels (those live in the model).
+WORDS: dict[Lang, dict[str, str]] = {
+    "fr": {
+        "rank": "#",
+        "award": "Prix",
+        "one_award": "prix",
+        "awards": "prix",
+        "one_body": "collectivité",
+        "bodies": "collectivités",
+        "count": "Nombre",
+        "total": "Total",
+        "by_level": "Par niveau",
+        "by_category": "Par catégorie",
+        "by_kind": "Collectivités par type",
+        "by_region": "Par région (prix)",
+        "repeat": "Lauréats primés plusieurs fois",
+    },
+    "en": {
+        "rank": "#",
+        "award": "Award",
+        "one_award": "award",
+        "awards": "awards",
+        "one_body": "public body",
+        "bodies": "public bodies",
+        "count": "Count",
+        "total": "Total",
+        "by_level": "By level",
+        "by_category": "By category",
+        "by_kind": "Public bodies by kind",
+        "by_region": "By region (awards)",
+        "repeat": "Laureates with several awards",
+    },
+}
+
+
+class Output(NamedTuple):
+    """How the reader wants the result: labels in ``lang``; JSON for scripts with ``as_json``."""
+
+    lang: Lang = "fr"
+    as_json: bool = False
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _stdout_is_terminal_device() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (ValueError, AttributeError):
+        return False
+
+
+def _tty_forced() -> bool:
+    return os.environ.get(FORCE_TTY_ENV_VAR, "") not in ("", "0")
+
+
+def for_people() -> bool:
+    """Rich tables for a terminal (or when forced), plain rows for pipes and files."""
+    return _tty_forced() or _stdout_is_terminal_device()
+
+
+def configure_stdout() -> None:
+    """Piped output is UTF-8 whatever the locale says; a terminal that cannot show "é" gets "?", not an error."""
+    if not _stdout_is_terminal_device():
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    else:
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def write_exact(text: str) -> None:
+    """Write as UTF-8 bytes, so that CSV's CRLF line ends survive a text stream's newline translation."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:
+        write(text)
+        return
+    sys.stdout.flush()
+    binary.write(text.encode("utf-8"))
+
+
+def notice(message: str) -> None:
+    """Information for the person at the keyboard, kept out of piped data."""
+    print(message, file=sys.stderr)
+
+
+def display(renderable: RenderableType, *, force_terminal: bool | None = None) -> None:
+    """Print a Rich renderable; draws even into a pipe when ``TERRITORIA_FORCE_TTY`` (or ``force_terminal``) says so.
+
+    Colour follows Rich's detection, so ``NO_COLOR`` and ``TERM=dumb`` are
+    respected; nothing here forces a colour system.
+    """
+    from rich.console import Console
+
+    forced = _tty_forced() if force_terminal is None else force_terminal
+    Console(force_terminal=True if forced else None, highlight=False).print(renderable)
+
+
+_PLAIN_SPACE = re.compile(r"[\t\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def plain_rows(rows: Iterable[Sequence[str]]) -> str:
+    """Tab-separated lines for pipes (``cut -f``, ``sort``); tabs and line breaks in cells become spaces."""
+    return "".join("\t".join(_PLAIN_SPACE.sub(" ", cell) for cell in cells) + "\n" for cells in rows)
+
+
+def _awards_json(awards: Iterable[Award]) -> str:
+    from territoria_cli.formats.json import to_json
+
+    return to_json(awards)
+
+
+# ---------------------------------------------------------------- shared pieces of the terminal views
+
+
+def count_of_awards(count: int, lang: Lang) -> str:
+    """ "1 award", "2 awards"; French "prix" is the same in both."""
+    return f"{count} {WORDS[lang]['one_award' if count == 1 else 'awards']}"
+
+
+def count_of_bodies(count: int, lang: Lang) -> str:
+    """ "1 collectivité", "31 collectivités"."""
+    return f"{count} {WORDS[lang]['one_body' if count == 1 else 'bodies']}"
+
+
+def medal(level: Level, lang: Lang) -> Text:
+    """The level as a coloured medal label: "● Or"."""
+    from rich.text import Text
+
+    return Text(f"{MEDAL} {LEVEL_LABELS[lang][level]}", style=LEVEL_STYLES[level])
+
+
+def _table(title: str | None = None, caption: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold", header_style="bold")
+
+
+def _title_and_id(award: Award) -> Text:
+    from rich.text import Text
+
+    # "fold": an id wider than the column wraps instead of ending in "…", so it can be copied whole.
+    text = Text(overflow="fold")
+    text.append(award.title, style="bold")
+    text.append("\n")
+    text.append(award.id, style="dim")
+    return text
+
+
+# ---------------------------------------------------------------- list
+
+
+def awards(selected: Sequence[Award], out: Output) -> None:
+    """``list``: JSON documents, a table, or one row per award."""
+    if out.as_json:
+        write(_awards_json(selected))
+    elif not selected:
+        notice("No award matches these filters.")
+    elif for_people():
+        display(awards_table(selected, out.lang))
+    else:
+        write(plain_rows(award_rows(selected, out.lang)))
+
+
+def awards_table(selected: Sequence[Award], lang: Lang) -> Table:
+    """Level, category, laureate and title, with the id under the title for ``show``."""
+    from rich.text import Text
+
+    labels = FIELD_LABELS[lang]
+    table = _table(caption=count_of_awards(len(selected), lang))
+    table.add_column(labels["level"], no_wrap=True)
+    table.add_column(labels["category"], ratio=2)
+    table.add_column(labels["laureate"], ratio=2)
+    table.add_column(labels["title"], ratio=5)
+    for award in selected:
+        table.add_row(medal(award.level, lang), Text(award.category), Text(award.laureate), _title_and_id(award))
+    return table
+
+
+def award_rows(selected: Iterable[Award], lang: Lang) -> Iterable[list[str]]:
+    """Piped: the default columns (id, level, category, laureate, title) of each award."""
+    return (row(award, DEFAULT_COLUMNS, lang) for award in selected)
+
+
+# ---------------------------------------------------------------- search
+
+#: What a piped search prints per hit, before the snippet; and what surrounds a match in it.
+SEARCH_COLUMNS = ("id", "level", "laureate", "title")
+SEARCH_HIGHLIGHT = "**"
+
+
+def hits(found: Found, terms: Sequence[str], out: Output) -> None:
+    """``search``: JSON documents, a ranked table, or one row per hit; suggestions when nothing matched."""
+    from territoria_cli.text import quoted
+
+    if out.as_json:
+        write(_awards_json(hit.award for hit in found.hits))
+    elif not found.hits:
+        notice(f"No award matches {quoted(' '.join(terms))}.")
+        close = found.suggestions()
+        if close:
+            notice(f"Did you mean: {', '.join(close)}?")
+    elif for_people():
+        display(hits_table(found.hits, out.lang))
+    else:
+        write(plain_rows(hit_row(hit, out.lang) for hit in found.hits))
+
+
+def hits_table(found: Sequence[Hit], lang: Lang) -> Table:
+    """Search results, best first: the title, the id and the summary snippet."""
+    from rich.text import Text
+
+    labels = FIELD_LABELS[lang]
+    table = _table(caption=count_of_awards(len(found), lang))
+    table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
+    table.add_column(labels["level"], no_wrap=True)
+    table.add_column(labels["laureate"], ratio=1)
+    table.add_column(WORDS[lang]["award"], ratio=4)
+    for rank, hit in enumerate(found, 1):
+        award = _title_and_id(hit.award)
+        award.append("\n")
+        award.append_text(snippet(hit.snippet))
+        table.add_row(str(rank), medal(hit.award.level, lang), Text(hit.award.laureate), award)
+    return table
+
+
+def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
+    """A search snippet with its matched words highlighted."""
+    from rich.text import Text
+
+    text = Text()
+    for part, matched in segments:
+        text.append(part, style=HIGHLIGHT_STYLE if matched else None)
+    return text
+
+
+def hit_row(hit: Hit, lang: Lang) -> list[str]:
+    """Piped: id, level, laureate, title, then the snippet with its matches between ``**``."""
+    marked = "".join(f"{SEARCH_HIGHLIGHT}{text}{SEARCH_HIGHLIGHT}" if matched else text for text, matched in hit.snippet)
+    return [*row(hit.award, SEARCH_COLUMNS, lang), marked]
+
+
+# ---------------------------------------------------------------- show
+
+#: The facts of ``show``: before the lines of the bodies, then after them; the summary follows.
+SHOW_FIELDS_BEFORE_BODIES = ("id", "title", "summary_title", "level", "category", "sponsor", "year", "laureate")
+SHOW_FIELDS_AFTER_BODIES = ("excellence", "budget")
+
+
+def award(shown: Award, out: Output) -> None:
+    """``show``: the JSON document, a panel, or ``Label: value`` lines then the summary."""
+    if out.as_json:
+        write(json_text(shown.to_document()))
+    elif for_people():
+        display(award_panel(shown, out.lang))
+    else:
+        write(award_text(shown, out.lang))
+
+
+def award_panel(shown: Award, lang: Lang) -> Panel:
+    """One award in full: its facts, its bodies, then the whole summary."""
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    labels = FIELD_LABELS[lang]
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    facts.add_row(labels["level"], medal(shown.level, lang))
+    for field in ("category", "sponsor", "year", "laureate", "excellence", "budget"):
+        facts.add_row(labels[field], Text(cell_value(shown, field, lang) or "—"))
+
+    bodies = _table()
+    for field in ("laureates", "kind", "department", "region"):
+        bodies.add_column(labels[field])
+    for body in shown.laureates:
+        bodies.add_row(Text(body.name), Text(KIND_LABELS[lang][body.kind]), Text(body.department or "—"), Text(body.region))
+
+    summary = Text()
+    summary.append(shown.summary_title, style="bold")
+    summary.append("\n\n")
+    summary.append(shown.summary)
+    return Panel(
+        Group(facts, bodies, summary),
+        title=Text(shown.title, style="bold"),
+        subtitle=Text(shown.id, style="dim"),
+        box=box.ROUNDED,
+        padding=(1, 2),
+    )
+
+
+def award_text(shown: Award, lang: Lang) -> str:
+    """Piped: ``Label: value`` lines (one per body), a blank line, then the summary."""
+    labels = FIELD_LABELS[lang]
+
+    def field_lines(fields: Sequence[str]) -> list[str]:
+        return [f"{labels[field]}: {value}" for field, value in zip(fields, row(shown, fields, lang), strict=True)]
+
+    bodies = [
+        f"{labels['laureates']}: {body.name} "
+        f"({', '.join(filter(None, [KIND_LABELS[lang][body.kind], body.department, body.region]))})"
+        for body in shown.laureates
+    ]
+    lines = [*field_lines(SHOW_FIELDS_BEFORE_BODIES), *bodies, *field_lines(SHOW_FIELDS_AFTER_BODIES)]
+    return "\n".join(lines) + "\n\n" + shown.summary.rstrip() + "\n"
+
+
+# ---------------------------------------------------------------- stats
+
+
+def stats(figures: Stats, out: Output) -> None:
+    """``stats``: one JSON object, tables with bars, or one figure per line."""
+    if out.as_json:
+        write(json_text(figures.to_document()))
+    elif for_people():
+        display(stats_tables(figures, out.lang))
+    else:
+        write(plain_rows(stats_rows(figures, out.lang)))
+
+
+def stats_tables(figures: Stats, lang: Lang) -> Group:
+    """The figures of the palmarès as tables with bars."""
+    from rich.console import Group
+    from rich.text import Text
+
+    words = WORDS[lang]
+    headline = Text(f"{count_of_awards(figures.awards, lang)} · {count_of_bodies(figures.bodies, lang)}", style="bold")
+
+    levels = _count_table(words["by_level"], FIELD_LABELS[lang]["level"], lang)
+    largest = max(figures.by_level.values(), default=0)
+    for level, count in figures.by_level.items():
+        levels.add_row(medal(level, lang), str(count), bar(count, largest, LEVEL_STYLES[level]))
+
+    categories = _table(title=words["by_category"])
+    categories.add_column(FIELD_LABELS[lang]["category"])
+    categories.add_column(words["total"], justify="right")
+    for level in LEVELS:
+        categories.add_column(LEVEL_LABELS[lang][level], justify="right", style=LEVEL_STYLES[level])
+    categories.add_column("")
+    largest = max((sum(counts.values()) for counts in figures.by_category.values()), default=0)
+    for category, counts in figures.by_category.items():
+        per_level = [counts.get(level, 0) for level in LEVELS]
+        categories.add_row(Text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
+
+    kinds = _count_table(words["by_kind"], FIELD_LABELS[lang]["kind"], lang)
+    _add_counts(kinds, ((KIND_LABELS[lang][kind], count) for kind, count in figures.by_kind.items()))
+    regions = _count_table(words["by_region"], FIELD_LABELS[lang]["region"], lang)
+    _add_counts(regions, figures.by_region.items())
+
+    parts: list[RenderableType] = [headline, levels, categories, kinds, regions]
+    if figures.repeat_laureates:
+        repeats = _count_table(words["repeat"], FIELD_LABELS[lang]["laureate"], lang)
+        _add_counts(repeats, figures.repeat_laureates)
+        parts.append(repeats)
+    return Group(*parts)
+
+
+def stats_rows(figures: Stats, lang: Lang) -> Iterable[Sequence[str]]:
+    """Piped: the section first ("awards", "level", "category"…), then the names and counts."""
+    yield "awards", str(figures.awards)
+    yield "bodies", str(figures.bodies)
+    for level, count in figures.by_level.items():
+        yield "level", LEVEL_LABELS[lang][level], str(count)
+    for category, per_level in figures.by_category.items():
+        yield "category", category, str(sum(per_level.values())), *(str(per_level.get(level, 0)) for level in LEVELS)
+    for kind, count in figures.by_kind.items():
+        yield "kind", KIND_LABELS[lang][kind], str(count)
+    for region, count in figures.by_region.items():
+        yield "region", region, str(count)
+    for laureate, count in figures.repeat_laureates:
+        yield "repeat", laureate, str(count)
+
+
+def bar(count: int, largest: int, style: str = "cyan") -> Text:
+    """A horizontal bar scaled so that ``largest`` fills :data:`BAR_WIDTH`; any non-zero count shows."""
+    from rich.text import Text
+
+    return Text(BAR * _bar_length(count, largest), style=style)
+
+
+def level_bar(counts: dict[Level, int], largest: int) -> Text:
+    """A bar stacked by level, each part in its medal colour."""
+    from rich.text import Text
+
+    text = Text()
+    for level in LEVELS:
+        text.append(BAR * _bar_length(counts.get(level, 0), largest), style=LEVEL_STYLES[level])
+    return text
+
+
+def _bar_length(count: int, largest: int) -> int:
+    if count <= 0 or largest <= 0:
+        return 0
+    return max(1, round(count / largest * BAR_WIDTH))
+
+
+def _count_table(title: str, label: str, lang: Lang) -> Table:
+    table = _table(title=title)
+    table.add_column(label)
+    table.add_column(WORDS[lang]["count"], justify="right")
+    table.add_column("")
+    return table
+
+
+def _add_counts(table: Table, counts: Iterable[tuple[str, int]]) -> None:
+    from rich.text import Text
+
+    rows = list(counts)
+    largest = max((count for _, count in rows), default=0)
+    for name, count in rows:
+        table.add_row(Text(name), str(count), bar(count, largest))
+
+
+# ---------------------------------------------------------------- export and import
+
+
+def exported(text: str, output: Path | None, count: int, format_name: str) -> None:
+    """``export``: the text to standard output as it is, or to ``output`` atomically with a notice."""
+    if output is None:
+        write_exact(text)
+        return
+    from territoria_cli.files import atomic_write_text
+
+    atomic_write_text(output, text)
+    notice(f"Exported {count} award{'s' * (count != 1)} to {output} ({format_name}).")
+
+
+def imported(target: Path, report: ImportReport) -> None:
+    """``import``: one line saying what changed in the store."""
+    counts = ", ".join(
+        f"{len(ids)} {what}"
+        for what, ids in (("added", report.added), ("replaced", report.replaced), ("unchanged", report.unchanged))
+    )
+    print(f"{target}: {counts}.")
