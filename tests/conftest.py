@@ -66,6 +66,18 @@ def make_award() -> Callable[..., Award]:
     return make
 
 
+@pytest.fixture
+def hostile(make_award) -> Award:
+    return make_award(
+        id="2099-hostile",
+        title="=HYPERLINK(\"http://x\")",
+        laureate="+33 Ville | Agglo",
+        summary="Première ligne | avec barre\nseconde ligne\r\n\\ fin <b>gras</b>",
+        budget="-10 €",
+        sponsor="@moi",
+    )
+
+
 @pytest.fixture(scope="session")
 def real_awards() -> list[Award]:
     """The packaged palmarès (38 awards); tests using it skip while data/awards.json is absent."""

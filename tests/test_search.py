@@ -1,4 +1,4 @@
-"""Search, filters and sorting as users meet them (issue 3), robust to any input (issue 4), cached (issue 5)."""
+"""Search as users meet it (issue 3), robust to any input (issue 4), its index cached (issue 5)."""
 
 from __future__ import annotations
 
@@ -9,22 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territoria_cli import search as search_module
 from territoria_cli import store
-from territoria_cli.search import (
-    SORT_KEYS,
-    Filters,
-    SearchIndex,
-    UsageError,
-    build_filters,
-    filter_awards,
-    parse_query,
-    resolve_choice,
-    search,
-    sort_awards,
-    suggest,
-    suggest_ids,
-)
+from territoria_cli.errors import StoreError, UsageError
+from territoria_cli.filters import Filters, build_filters
+from territoria_cli.search import SearchIndex, parse_query, search, search_store, suggest
 
 
 def ids(hits) -> list[str]:
@@ -149,90 +137,12 @@ def test_snippet_starts_the_summary_when_the_match_is_elsewhere(make_award):
     assert hit.snippet == (("Un texte sur deux paragraphes.", False),)
 
 
-# --------------------------------------------------------------------------- filters
-
-
-def test_category_resolution(real_awards):
-    categories = [award.category for award in real_awards]
-    assert resolve_choice("lien", categories, "category") == "Lien social"
-    assert resolve_choice("AMENAGEMENT", categories, "category") == "Aménagement / Urbanisme"
-    with pytest.raises(UsageError, match="ambiguous category 'c'") as ambiguous:
-        resolve_choice("c", categories, "category")
-    assert "Civisme / Citoyenneté" in str(ambiguous.value) and "Communication" in str(ambiguous.value)
-    with pytest.raises(UsageError, match="unknown category 'sport'") as unknown:
-        resolve_choice("sport", categories, "category")
-    assert "Lien social" in str(unknown.value)
-
-
-def test_exact_choice_wins_over_longer_ones():
-    assert resolve_choice("culture", ["Culture / Patrimoine", "Culture"], "category") == "Culture"
-
-
-@pytest.mark.parametrize("typed", ["or", "OR", "Or", "d'or", "d’Or", "gold", "GOLD"])
-def test_level_aliases(real_awards, typed):
-    filters = build_filters(real_awards, levels=[typed])
-    assert filters.levels == {"or"}
-    assert len(filter_awards(real_awards, filters)) == 22
-
-
-def test_unknown_level_and_kind_are_usage_errors(real_awards):
-    with pytest.raises(UsageError, match="valid levels: or, argent, bronze"):
-        build_filters(real_awards, levels=["platine"])
-    with pytest.raises(UsageError, match="valid kinds"):
-        build_filters(real_awards, kinds=["ville"])
-    with pytest.raises(UsageError, match="unknown region"):
-        build_filters(real_awards, regions=["Bavière"])
-    with pytest.raises(UsageError, match="department"):
-        build_filters(real_awards, departments=["750"  + "01"])
-    with pytest.raises(UsageError, match="year"):
-        build_filters(real_awards, years=["deux mille"])
-
-
-def test_filters_combine(real_awards):
-    filters = build_filters(
-        real_awards, levels=["or"], regions=["occitanie"], kinds=["commune"], years=["2017"]
-    )
-    assert sorted(a.id for a in filter_awards(real_awards, filters)) == [
-        "2017-albi-agriculture-et-alimentation-de-proximite",
-        "2017-albi-s-engage-avec-ses-commercants",
-        "2017-onet-le-chateau-bien-vieillir-ensemble",
-        "2017-saverdun-recup-velos-en-liberte",
-    ]
-    assert filter_awards(real_awards, build_filters(real_awards, years=[1999])) == []
-
-
-def test_department_codes_are_normalised(real_awards):
-    filters = build_filters(real_awards, departments=["6"])
-    assert filters.departments == {"06"}
-    assert {a.laureate for a in filter_awards(real_awards, filters)} == {
-        "Département des Alpes-Maritimes",
-        "La Colle-sur-Loup",
-    }
-    assert build_filters(real_awards, departments=["2a", "971"]).departments == {"2A", "971"}
-
-
-def test_laureate_filter_looks_in_body_names(real_awards):
-    filters = build_filters(real_awards, laureate="angers loire")
-    assert [a.id for a in filter_awards(real_awards, filters)] == ["2017-angers-modele-predictif-et-aide-a-la-decision"]
-
-
 def test_search_applies_filters(real_awards):
     everywhere = found(real_awards, "paris")
     bronze = found(real_awards, "paris", filters=build_filters(real_awards, levels=["bronze"]))
     assert bronze and set(bronze) < set(everywhere)
     assert all(a.level == "bronze" for a in real_awards if a.id in bronze)
 
-
-def test_sorting(real_awards):
-    by_level = sort_awards(real_awards)
-    assert [a.level for a in by_level] == sorted((a.level for a in real_awards), key=["or", "argent", "bronze"].index)
-    assert sort_awards(real_awards, "level", reverse=True)[0].level == "bronze"
-    assert [a.laureate for a in sort_awards(real_awards, "laureate")][:2] == ["Albi", "Albi"]
-    assert "Élancourt" in [a.laureate for a in sort_awards(real_awards, "laureate")[10:20]]  # among the E's
-    for key in SORT_KEYS:
-        assert len(sort_awards(real_awards, key)) == 38
-    with pytest.raises(UsageError, match="valid keys"):
-        sort_awards(real_awards, "price")
 
 
 # --------------------------------------------------------------------------- no result, suggestions
@@ -250,15 +160,6 @@ def test_suggestions_keep_the_accents_of_the_data(real_awards):
 
 def test_no_suggestion_for_words_that_occur(real_awards):
     assert suggest(real_awards, parse_query(["velo", "reboisement"])) == []
-
-
-def test_suggest_ids(real_awards):
-    assert suggest_ids(real_awards, "2017-dunkerq-global") == ["2017-dunkerque-global-schools"]
-    assert set(suggest_ids(real_awards, "albi")) == {
-        "2017-albi-agriculture-et-alimentation-de-proximite",
-        "2017-albi-s-engage-avec-ses-commercants",
-    }
-    assert suggest_ids(real_awards, "") == []
 
 
 # --------------------------------------------------------------------------- hostile input
@@ -298,10 +199,11 @@ def test_any_query_searches_or_is_a_usage_error(make_award, terms):
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setattr(search_module, "index_cache_dir", lambda: folder)
-    return folder
+def cache_dir(tmp_path_factory, monkeypatch) -> Path:
+    """The user's cache folder for territoria, as platformdirs finds it from XDG_CACHE_HOME (away from the store)."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home / "territoria"
 
 
 def test_index_is_cached_outside_the_store_folder_and_rebuilt_when_the_store_changes(
@@ -326,18 +228,24 @@ def test_index_is_cached_outside_the_store_folder_and_rebuilt_when_the_store_cha
     assert [p.name for p in path.parent.iterdir() if p != cache_dir] == ["store.json"]
 
 
-def test_the_vocabulary_is_computed_by_the_first_search_that_needs_it_then_cached(
-    make_store, make_award, cache_dir, monkeypatch
+def test_the_vocabulary_is_saved_with_the_cached_index_by_the_first_search_that_needs_it(
+    make_store, make_award, cache_dir
 ):
     path = make_store([make_award(id="a", title="Compost partagé")])
     awards = store.load_awards(path)
     built = SearchIndex.for_store(path, awards, min_cached=0)
-    assert built._vocabulary is None  # building the index does not pay for suggestions
-    assert suggest(awards, parse_query(["compots"]), index=built) == ["Compost"]  # spelt as in the data
+    (cache_file,) = cache_dir.iterdir()
+    without_vocabulary = cache_file.read_bytes()
+    assert found_with(awards, built, "compost") == ["a"]
+    assert cache_file.read_bytes() == without_vocabulary  # a search that finds something does not pay for it
 
-    monkeypatch.setattr(search_module, "_field_words", lambda text: pytest.fail("the cache should have served"))
+    assert suggest(awards, parse_query(["compots"]), index=built) == ["Compost"]  # spelt as in the data
+    with_vocabulary = cache_file.read_bytes()
+    assert with_vocabulary != without_vocabulary
+
     cached = SearchIndex.for_store(path, awards, min_cached=0)
-    assert "compost" in cached._vocabulary
+    assert "compost" in cached.vocabulary
+    assert cache_file.read_bytes() == with_vocabulary  # read back, not computed and written again
 
 
 def test_a_cache_entry_is_only_used_with_its_own_awards(make_store, make_award, cache_dir):
@@ -361,7 +269,7 @@ def test_a_damaged_cache_is_rebuilt(make_store, make_award, cache_dir):
 def test_an_unwritable_cache_folder_is_ignored(make_store, make_award, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    monkeypatch.setattr(search_module, "index_cache_dir", lambda: blocker / "cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     path = make_store([make_award(id="a", title="Compost")])
     awards = store.load_awards(path)
     assert found_with(awards, SearchIndex.for_store(path, awards, min_cached=0), "compost") == ["a"]
@@ -433,7 +341,31 @@ def test_suggestions_for_a_pasted_page_correct_a_few_words_only(real_awards, mon
     assert 0 < len(calls) <= 10  # each call scans the whole vocabulary
 
 
-def test_several_categories_and_regions_each_resolve_against_the_whole_store(real_awards):
-    filters = build_filters(real_awards, categories=["lien", "qualite"], regions=["occ", "ile-de"])
-    assert filters.categories == {"Lien social", "Qualité de vie"}
-    assert filters.regions == {"Occitanie", "Île-de-France"}
+# --------------------------------------------------------------------------- the entry point
+
+
+def test_search_store_finds_filters_and_limits(real_awards):
+    path = store.packaged_store_path()
+    assert ids(search_store(path, ["velo"]).hits) == found(real_awards, "velo")
+    gold = search_store(path, ["commune"], {"levels": ["or"]})
+    assert gold.hits and {hit.award.level for hit in gold.hits} == {"or"}
+    assert len(search_store(path, ["commune"], limit=2).hits) == 2
+
+
+def test_search_store_suggests_only_when_asked_and_nothing_matched():
+    found_nothing = search_store(store.packaged_store_path(), ["reboisemnt"])
+    assert found_nothing.hits == []
+    assert found_nothing.suggestions()[0] == "reboisement"
+
+
+def test_search_store_refuses_an_empty_query_before_reading_the_store(tmp_path):
+    with pytest.raises(UsageError, match="nothing to search for"):
+        search_store(tmp_path / "missing.json", ["*"])
+    with pytest.raises(StoreError, match="no such store file"):
+        search_store(tmp_path / "missing.json", ["velo"])
+
+
+def test_search_store_caches_a_big_store_index_in_the_user_cache(make_store, make_award, cache_dir):
+    path = make_store([make_award(id=f"2099-{number:04}", title=f"Compost {number}") for number in range(200)])
+    assert len(search_store(path, ["compost"]).hits) == 200
+    assert [file.suffix for file in cache_dir.iterdir()] == [".marshal"]

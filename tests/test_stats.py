@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from territoria_cli.search import build_filters, filter_awards
+from territoria_cli.filters import build_filters, filter_awards
 from territoria_cli.stats import compute_stats
 
 

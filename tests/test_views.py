@@ -1,0 +1,181 @@
+"""The views: Rich ones drawn on a recording console of fixed width (no terminal needed), and their plain twins."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+
+from territoria_cli import views
+from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS
+from territoria_cli.search import parse_query, search
+from territoria_cli.stats import compute_stats
+
+WIDTH = 120
+
+
+def draw(renderable, width: int = WIDTH) -> str:
+    """The text a person would see, without colours."""
+    console = Console(record=True, width=width, force_terminal=True, color_system="truecolor", file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def styled(renderable, width: int = WIDTH) -> str:
+    console = Console(width=width, force_terminal=True, color_system="truecolor", file=io.StringIO())
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_medals_carry_the_level_label_and_colour(lang):
+    for level in LEVELS:
+        label = views.medal(level, lang)
+        assert label.plain == f"{views.MEDAL} {LEVEL_LABELS[lang][level]}"
+        assert str(label.style) == views.LEVEL_STYLES[level]
+    assert "yellow" in views.LEVEL_STYLES["or"]
+
+
+def test_awards_table_shows_labels_every_award_and_whole_ids(real_awards):
+    gold = [award for award in real_awards if award.level == "or"]
+    text = draw(views.awards_table(gold, "fr"), width=160)
+    for field in ("level", "category", "laureate", "title"):
+        assert FIELD_LABELS["fr"][field] in text
+    assert text.count("● Or") == 22
+    assert "22 prix" in text
+    assert all(award.id in text for award in gold)
+    narrow = draw(views.awards_table(gold, "fr"), width=70)
+    assert not [line for line in narrow.splitlines() if "2017-" in line and "…" in line]  # ids fold, never cut
+
+
+def test_awards_table_in_english(real_awards):
+    text = draw(views.awards_table(real_awards[:3], "en"))
+    assert FIELD_LABELS["en"]["laureate"] in text and "3 awards" in text
+
+
+def test_data_is_never_read_as_markup(make_award):
+    award = make_award(title="[red]Balise[/red] et [link=x]lien[/link]", laureate="[b]Ville[/b]")
+    text = draw(views.awards_table([award], "fr"))
+    assert "[red]Balise[/red]" in text and "[b]Ville[/b]" in text
+
+
+def test_search_hits_highlight_the_matches_with_a_style(real_awards):
+    hits = search(real_awards, parse_query(["feux"]))
+    table = views.hits_table(hits, "fr")
+    text = draw(table)
+    assert "#" in text and hits[0].award.title in text and hits[0].award.id in text
+    snippet = views.snippet(hits[0].snippet)
+    highlighted = [snippet.plain[span.start : span.end] for span in snippet.spans if span.style == views.HIGHLIGHT_STYLE]
+    assert highlighted and all(part.lower() == "feux" for part in highlighted)
+
+
+def test_snippet_segments_become_styled_text():
+    text = views.snippet((("avant ", False), ("vélos", True), (" après", False)))
+    assert text.plain == "avant vélos après"
+    assert [(span.start, span.end, span.style) for span in text.spans] == [(6, 11, views.HIGHLIGHT_STYLE)]
+
+
+def test_award_view_shows_facts_bodies_and_the_whole_summary(real_awards):
+    award = next(award for award in real_awards if len(award.laureates) > 1)
+    text = draw(views.award_panel(award, "fr"), width=200)
+    assert award.title in text and award.id in text
+    for body in award.laureates:
+        assert body.name in text and body.region in text and KIND_LABELS["fr"][body.kind] in text
+    words = " ".join(text.replace("│", " ").split())
+    assert " ".join(award.summary.split()) in words
+
+
+def test_award_view_has_no_colour_style_leaking_into_the_summary(real_awards):
+    award = real_awards[0]
+    summary = views.award_panel(award, "fr").renderable.renderables[-1]
+    assert isinstance(summary, Text)
+    assert not summary.style
+    assert [summary.plain[span.start : span.end] for span in summary.spans] == [award.summary_title]
+
+
+def test_stats_view_has_bars_and_the_communique_figures(real_awards):
+    text = draw(views.stats_tables(compute_stats(real_awards), "fr"))
+    assert "38 prix · 31 collectivités" in text
+    assert "Par niveau" in text and "Par catégorie" in text and "Collectivités par type" in text
+    gold_line = next(line for line in text.splitlines() if "● Or" in line)
+    assert "22" in gold_line and views.BAR * views.BAR_WIDTH in gold_line
+    assert "Lauréats primés plusieurs fois" in text
+    english = draw(views.stats_tables(compute_stats(real_awards), "en"))
+    assert "38 awards · 31 public bodies" in english and "● Gold" in english
+
+
+def test_stats_view_of_nothing_does_not_fail():
+    text = draw(views.stats_tables(compute_stats([]), "fr"))
+    assert "0 prix" in text
+
+
+def test_bars_scale_to_the_largest_and_never_hide_a_count():
+    assert views.bar(22, 22).plain == views.BAR * views.BAR_WIDTH
+    assert views.bar(1, 1000).plain == views.BAR
+    assert views.bar(0, 10).plain == ""
+    stacked = views.level_bar({"or": 2, "argent": 0, "bronze": 1}, 3)
+    assert len(stacked.plain) == views.BAR_WIDTH
+    assert {span.style for span in stacked.spans} == {views.LEVEL_STYLES["or"], views.LEVEL_STYLES["bronze"]}
+
+
+def test_colours_are_emitted_for_a_terminal(real_awards):
+    assert "\x1b[" in styled(views.awards_table(real_awards[:1], "fr"))
+
+
+def test_display_respects_no_color(monkeypatch, capsys, real_awards):
+    monkeypatch.setenv("NO_COLOR", "1")
+    views.display(views.awards_table(real_awards[:2], "fr"), force_terminal=True)
+    output = capsys.readouterr().out
+    assert "● Or" in output
+    assert "\x1b[33" not in output and "\x1b[38" not in output  # no foreground colour
+
+
+def test_display_without_a_terminal_draws_plain_text(capsys, real_awards):
+    views.display(views.awards_table(real_awards[:2], "fr"))
+    assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_counts_agree_with_their_number():
+    assert [views.count_of_awards(n, "en") for n in (0, 1, 2)] == ["0 awards", "1 award", "2 awards"]
+    assert [views.count_of_awards(n, "fr") for n in (1, 22)] == ["1 prix", "22 prix"]
+    assert [views.count_of_bodies(n, "fr") for n in (1, 31)] == ["1 collectivité", "31 collectivités"]
+    assert views.count_of_bodies(1, "en") == "1 public body"
+
+
+# --------------------------------------------------------------------------- plain views, for pipes
+
+
+def test_plain_rows_are_one_line_per_row():
+    text = views.plain_rows([["a\tb", "c\nd\r\ne"], ["x", ""]])
+    assert text == "a b\tc d  e\nx\t\n"
+    assert [line.split("\t") for line in text.splitlines()] == [["a b", "c d  e"], ["x", ""]]
+
+
+def test_award_rows_give_the_default_columns(real_awards):
+    (first,) = views.award_rows(real_awards[:1], "en")
+    award = real_awards[0]
+    assert first == [award.id, LEVEL_LABELS["en"][award.level], award.category, award.laureate, award.title]
+
+
+def test_hit_rows_mark_the_matched_words(real_awards):
+    hit = search(real_awards, parse_query(["feux"]))[0]
+    cells = views.hit_row(hit, "fr")
+    assert cells[:2] == [hit.award.id, LEVEL_LABELS["fr"][hit.award.level]]
+    assert "**feux**" in cells[4].lower() and len(cells) == 5
+
+
+def test_award_text_has_one_line_per_body_then_the_summary(real_awards):
+    award = next(award for award in real_awards if len(award.laureates) > 1)
+    head, summary = views.award_text(award, "fr").split("\n\n", 1)
+    body_lines = [line for line in head.splitlines() if line.startswith(f"{FIELD_LABELS['fr']['laureates']}: ")]
+    assert len(body_lines) == len(award.laureates)
+    assert summary == award.summary.rstrip() + "\n"
+
+
+def test_stats_rows_say_their_section_first(real_awards):
+    rows = list(views.stats_rows(compute_stats(real_awards), "fr"))
+    assert rows[:2] == [("awards", "38"), ("bodies", "31")]
+    assert ("level", "Or", "22") in rows
+    assert all(row[0] in {"awards", "bodies", "level", "category", "kind", "region", "repeat"} for row in rows)
