@@ -1,9 +1,9 @@
 """The errors territoria reports to its user, and the exit code of each.
 
 The library raises these; the command line (``cli``) prints their message as
-one line on standard error and exits with :data:`EXIT_CODES`. Keeping them in
-a module of their own lets any module raise them without importing another
-module's job (the exports used to import the search engine for UsageError).
+one line on standard error and exits with :data:`EXIT_CODES`. They live in a
+module of their own so that any module can raise them without importing
+another module's job.
 """
 
 from __future__ import annotations
