@@ -9,6 +9,10 @@ from conftest import award_document
 
 from territoria_cli.model import AWARD_FIELDS, Award, InvalidAward, json_text, parse_kind, parse_level
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.mark.parametrize(
     ("typed", "level"),
@@ -25,7 +29,7 @@ def test_kinds_as_users_type_them(typed, kind):
 
 
 def test_an_unknown_level_lists_the_valid_ones():
-    with pytest.raises(ValueError, match="unknown level 'platine'; valid levels: or, argent, bronze"):
+    with pytest.raises(ValueError, match='unknown level "platine"; valid levels: or, argent, bronze'):
         parse_level("platine")
 
 
@@ -39,15 +43,15 @@ def test_a_valid_document_round_trips():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"level": "gold"}, "level 'gold' is not one of or, argent, bronze"),
-        ({"year": "2017"}, "field 'year' must be an integer, got a string"),
-        ({"year": True}, "field 'year' must be an integer, got a boolean"),
-        ({"excellence": "non"}, "field 'excellence' must be a boolean, got a string"),
-        ({"title": "   "}, "field 'title' must not be empty"),
-        ({"laureates": []}, "field 'laureates' must be a non-empty list of bodies"),
+        ({"level": "gold"}, 'level "gold" is not one of or, argent, bronze'),
+        ({"year": "2017"}, 'field "year" must be an integer, got a string'),
+        ({"year": True}, 'field "year" must be an integer, got a boolean'),
+        ({"excellence": "non"}, 'field "excellence" must be a boolean, got a string'),
+        ({"title": "   "}, 'field "title" must not be empty'),
+        ({"laureates": []}, 'field "laureates" must be a non-empty list of bodies'),
         ({"laureates": ["Paris"]}, r"laureates\[1\] must be an object, got a string"),
         ({"laureates": [{"name": "Paris", "kind": "ville", "department": "75", "region": "Île-de-France"}]},
-         r"laureates\[1\]\.kind 'ville' is not one of"),
+         r'laureates\[1\]\.kind "ville" is not one of'),
         ({"laureates": [{"name": "Paris", "kind": "commune", "department": None, "region": "Île-de-France"}]},
          r"laureates\[1\]\.department must be a département code"),
         ({"laureates": [{"name": "Occitanie", "kind": "region", "department": "31", "region": "Occitanie"}]},

@@ -14,6 +14,10 @@ from territoria_cli.errors import StoreError, UsageError
 from territoria_cli.filters import Filters, build_filters
 from territoria_cli.search import SearchIndex, parse_query, search, search_store, suggest
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def ids(hits) -> list[str]:
     return [hit.award.id for hit in hits]

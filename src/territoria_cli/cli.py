@@ -8,6 +8,12 @@ or a script. What only some commands need is imported inside them: Rich
 statistics, TinyDB (inside ``import``). A piped ``territoria list`` never loads
 Rich, and ``--help`` loads neither Rich nor TinyDB.
 
+Every message, help text and usage error is in the reader's language
+(:mod:`territoria_cli.i18n`): French unless ``--lang en`` or
+``TERRITORIA_LANG=en``. Help texts are declared as English source strings
+and translated when shown, since the language is only known once the
+command line is read.
+
 Exit codes: 0 success (a search or filter with no result included: the message
 goes to standard error); 1 an error that is not the command line's fault
 (unknown id, unusable store, unwritable output); 2 a usage error (unknown
@@ -22,15 +28,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from territoria_cli import __version__, store, views
-from territoria_cli.errors import FAILURE, exit_code
-from territoria_cli.filters import FilterValues
+from territoria_cli import __version__, i18n, store, views
+from territoria_cli.errors import FAILURE, UsageError, exit_code
+from territoria_cli.filters import SORT_KEYS, FilterValues
 from territoria_cli.formats import EXPORT_FORMATS
 from territoria_cli.formats.columns import DEFAULT_COLUMNS
+from territoria_cli.i18n import N_, _
+from territoria_cli.model import KINDS, LEVELS
 from territoria_cli.options import (
-    LANG_ENV_VAR,
     DbOption,
     JsonOption,
     LangOption,
@@ -38,11 +45,15 @@ from territoria_cli.options import (
     ReverseOption,
     SortOption,
     completing,
+    completing_ids,
     with_filters,
 )
-from territoria_cli.store import STORE_ENV_VAR
 
 PROGRAM = "territoria"
+#: Set by a shell that asks for completions (see :mod:`territoria_cli.completion`).
+COMPLETE_VAR = "_TERRITORIA_COMPLETE"
+#: A flag of the whole program that may be typed anywhere on the line (``show x --debug``), as gh's.
+DEBUG_FLAG = "--debug"
 
 
 # ---------------------------------------------------------------- errors as users see them
@@ -66,8 +77,96 @@ def _is_click_error(error: BaseException) -> bool:
     return isinstance(getattr(error, "exit_code", None), int) and callable(getattr(error, "format_message", None))
 
 
-class _TerritoriaGroup(TyperGroup):
-    """Turns every known failure into one line on stderr and its exit code.
+def _error(message: str) -> None:
+    print(_("Error: {message}").format(message=message), file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, let the interpreter's last flush go to /dev/null.
+
+    The recipe of the Python docs ("Note on SIGPIPE"); under a test runner
+    stdout has no file descriptor and nothing needs silencing.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _global_options_in_place(args: list[str], commands: Sequence[str]) -> list[str]:
+    """Options of the whole line read wherever they are typed, up to ``--``, as gh's.
+
+    ``show nope --debug`` is read as ``--debug show nope`` (``--debug`` belongs
+    to the program) and ``--lang en list`` as ``list --lang en`` (every command
+    has ``--lang``).
+    """
+    end = args.index("--") if "--" in args else len(args)
+    debug = [arg for arg in args[:end] if arg == DEBUG_FLAG]
+    rest = [arg for position, arg in enumerate(args) if position >= end or arg != DEBUG_FLAG]
+    command = next((position for position, arg in enumerate(rest) if arg in commands), None)
+    if command is not None:
+        before, lang = [], []
+        position = 0
+        while position < command:
+            if rest[position] == i18n.LANG_OPTION and position + 1 < command:
+                lang += rest[position : position + 2]
+                position += 2
+                continue
+            (lang if rest[position].startswith(i18n.LANG_OPTION + "=") else before).append(rest[position])
+            position += 1
+        rest = [*before, rest[command], *lang, *rest[command + 1 :]]
+    return [*debug, *rest]
+
+
+# ---------------------------------------------------------------- help in the reader's language
+
+
+def _help_values() -> dict[str, str]:
+    """What help texts quote from the code, filled in after translation: one message whatever the lists hold."""
+    from territoria_cli.values import FIELDS
+
+    return {
+        "program": PROGRAM,
+        "levels": ", ".join(LEVELS),
+        "kinds": ", ".join(KINDS),
+        "sort_keys": ", ".join(SORT_KEYS),
+        "formats": ", ".join(EXPORT_FORMATS),
+        "default_format": EXPORT_FORMATS[0],
+        "extensions": ", ".join("." + name for name in EXPORT_FORMATS),
+        "columns": ", ".join(DEFAULT_COLUMNS),
+        "fields": ", ".join(FIELDS),
+        "search_columns": ", ".join(views.SEARCH_COLUMNS),
+        "highlight": views.SEARCH_HIGHLIGHT,
+    }
+
+
+def _epilog(*paragraphs: str) -> str:
+    """A help epilog from catalogue messages, one per paragraph; indented ones keep their lines (Click's ``\\b``)."""
+    return "\n\n".join(f"\b\n{paragraph}" if paragraph.startswith("  ") else paragraph for paragraph in paragraphs)
+
+
+class _Translated:
+    """Help pages in the reader's language: the command's texts, Typer's headings and the usage line."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        values = _help_values()
+        i18n.translate_help(self, values, self.get_params(ctx))  # type: ignore[attr-defined]
+        for command in getattr(self, "commands", {}).values():
+            i18n.translate_help(command, values, command.params)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+
+class _TerritoriaCommand(_Translated, TyperCommand):
+    """A command whose help is translated when shown."""
+
+
+class _TerritoriaGroup(_Translated, TyperGroup):
+    """Chooses the language, then turns every known failure into one line on stderr and its exit code.
 
     Done here rather than in :func:`main` so that tests driving the app with
     Typer's ``CliRunner`` see exactly what users see.
@@ -85,7 +184,11 @@ class _TerritoriaGroup(TyperGroup):
                 raise
             code = exit_code(error)
             if code is None:
-                _error(f"unexpected {type(error).__name__}: {error} (run '{PROGRAM} --debug …' to see the traceback)")
+                _error(
+                    _("unexpected {kind}: {error} (run '{program} --debug …' to see the traceback)").format(
+                        kind=type(error).__name__, error=error, program=PROGRAM
+                    )
+                )
             else:
                 _error(str(error))
             raise typer.Exit(code or FAILURE) from None
@@ -98,9 +201,24 @@ class _TerritoriaGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        arguments = list(sys.argv[1:] if args is None else args)
+        i18n.set_language(i18n.language_from(arguments, os.environ))
+        from territoria_cli.click_messages import install_typer_translations, usage_message
+
+        install_typer_translations()
+        if COMPLETE_VAR in os.environ:
+            from territoria_cli import completion
+
+            completion.register()
         try:
             # Not standalone: Typer returns the exit code (130 for Ctrl-C) and raises Click's errors to us.
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(
+                _global_options_in_place(arguments, list(self.commands)),
+                prog_name,
+                complete_var or COMPLETE_VAR,
+                standalone_mode=False,
+                **extra,
+            )
             sys.stdout.flush()
         except (_StdoutClosed, BrokenPipeError):
             _silence_stdout()
@@ -111,66 +229,48 @@ class _TerritoriaGroup(TyperGroup):
             if not _is_click_error(error):
                 raise
             context = getattr(error, "ctx", None)  # usage errors carry the command they are about
-            hint = f" (see '{context.command_path} --help')" if context is not None else ""
-            _error(f"{error.format_message()}{hint}")  # type: ignore[attr-defined]
+            hint = _(" (see '{command} --help')").format(command=context.command_path) if context is not None else ""
+            _error(f"{usage_message(error)}{hint}")
             code = error.exit_code  # type: ignore[attr-defined]
         if not standalone_mode:
             return code
         sys.exit(code or 0)
 
 
-def _error(message: str) -> None:
-    print(f"Error: {message}", file=sys.stderr)
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, let the interpreter's last flush go to /dev/null.
-
-    The recipe of the Python docs ("Note on SIGPIPE"); under a test runner
-    stdout has no file descriptor and nothing needs silencing.
-    """
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 # ---------------------------------------------------------------- the application
-
-ROOT_EPILOG = f"""\
-Examples:
-
-\b
-  {PROGRAM} list --level or
-  {PROGRAM} search reboisement
-  {PROGRAM} show 2017-albi-agriculture-et-alimentation-de-proximite
-  {PROGRAM} stats --region Occitanie
-  {PROGRAM} export --category "Lien social" --format md --output lien-social.md
-
-When standard output is not a terminal, tables become plain tab-separated
-rows without header (for grep, cut, sort, spreadsheets); --json gives
-structured output.
-
-\b
-Environment:
-  {STORE_ENV_VAR + "=PATH":<24}store file to read (as --db)
-  {LANG_ENV_VAR + "=fr|en":<24}language of labels (as --lang)
-  {views.FORCE_TTY_ENV_VAR + "=1":<24}draw tables even into a pipe
-  {"NO_COLOR=1":<24}no colours
-
-\b
-Exit codes: 0 success (no result included), 1 error, 2 usage error,
-130 interrupted."""
 
 app = typer.Typer(
     name=PROGRAM,
     cls=_TerritoriaGroup,
-    help="Query, count and reuse the palmarès of the Prix TERRITORIA.",
-    epilog=ROOT_EPILOG,
+    help=N_("Query, count and reuse the palmarès of the Prix TERRITORIA."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_(
+            "  territoria list --level or\n"
+            "  territoria search reboisement\n"
+            "  territoria show saverdun\n"
+            "  territoria stats --region Occitanie\n"
+            '  territoria export --category "Lien social" --format md --output lien-social.md'
+        ),
+        N_(
+            "When standard output is not a terminal, tables become plain tab-separated\n"
+            "rows without header (for grep, cut, sort, spreadsheets); --json gives\n"
+            "structured output."
+        ),
+        N_("Environment:"),
+        N_(
+            "  TERRITORIA_DB=PATH      store file to read (as --db)\n"
+            "  TERRITORIA_LANG=fr|en   language of messages and labels (as --lang)\n"
+            "  TERRITORIA_FORCE_TTY=1  draw tables even into a pipe\n"
+            "  NO_COLOR=1              no colours"
+        ),
+        N_("Exit codes: 0 success (no result included), 1 error, 2 usage error, 130 interrupted."),
+    ),
     context_settings={"help_option_names": ["-h", "--help"]},
     # Plain "territoria" prints the help (see _root), rather than Click's "missing command" error.
     invoke_without_command=True,
+    # Shell completion is the "completion" command (as gh's), not Typer's --install-completion.
+    add_completion=False,
     # Plain Click help: Rich is not imported to print --help or a usage error.
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -188,14 +288,11 @@ def _root(
     ctx: typer.Context,
     version: Annotated[
         bool,
-        typer.Option("--version", help="Show the version and exit.", callback=_print_version, is_eager=True),
+        typer.Option("--version", help=N_("Show the version and exit."), callback=_print_version, is_eager=True),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=N_("Show the traceback of errors (anywhere on the line)."))] = False,
 ) -> None:
-    """Query, count and reuse the palmarès of the Prix TERRITORIA.
-
-    The data is French; labels are French by default, English with --lang en.
-    """
+    """Query, count and reuse the palmarès of the Prix TERRITORIA."""
     if ctx.invoked_subcommand is None:
         print(ctx.get_help())
         raise typer.Exit()
@@ -212,17 +309,23 @@ def main() -> None:
 
 @app.command(
     "list",
-    epilog=f"""\
-Examples:
-
-\b
-  {PROGRAM} list --level or
-  {PROGRAM} list --category lien --kind commune
-  {PROGRAM} list --region occitanie --sort title --limit 5
-  {PROGRAM} list --level argent --json | jq '.[].laureate'
-
-Piped, each award is one line: {", ".join(DEFAULT_COLUMNS)},
-separated by tabs. No match: a message on stderr, exit code 0.""",
+    cls=_TerritoriaCommand,
+    help=N_("List the awards, filtered and sorted."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_(
+            "  territoria list --level or\n"
+            "  territoria list --category lien --kind commune\n"
+            "  territoria list --laureate saverdun --laureate belfort\n"
+            "  territoria list --region occitanie --sort title --limit 5\n"
+            "  territoria list --level argent --json | jq '.[].laureate'"
+        ),
+        N_(
+            "In a terminal, rows are numbered: 'territoria show 2' shows the second.\n"
+            "Piped, each award is one line: {columns}, separated by tabs.\n"
+            "No match: a message on stderr, exit code 0."
+        ),
+    ),
 )
 @with_filters
 def list_awards(
@@ -237,31 +340,35 @@ def list_awards(
     """List the awards, filtered and sorted."""
     from territoria_cli.filters import select
 
-    awards = select(store.load_awards(store.resolve_store_path(db)), filters, sort=sort, reverse=reverse, limit=limit)
-    views.awards(awards, views.Output(lang, as_json))
+    awards = select(store.load_awards(store.resolve_store_path(db)), filters, sort=sort, reverse=reverse)
+    views.awards(awards[:limit], views.Output(lang, as_json), total=len(awards))
 
 
 @app.command(
     "search",
-    epilog=f"""\
-Examples:
-
-\b
-  {PROGRAM} search reboisement
-  {PROGRAM} search velo            (finds "Récup'vélos", not "développement")
-  {PROGRAM} search '"moustique tigre"'
-  {PROGRAM} search ecole --level or --json
-
-Every term must match, as a whole word or the beginning of one; accents and
-case are ignored; quotes keep a phrase together. Piped, each hit is one line:
-{", ".join(views.SEARCH_COLUMNS)}, snippet, separated by tabs, best first, with the
-matched words of the snippet between {views.SEARCH_HIGHLIGHT} and {views.SEARCH_HIGHLIGHT}. No match: a message and
-suggestions on stderr, exit code 0.""",
+    cls=_TerritoriaCommand,
+    help=N_("Find awards by words in their title, summary, laureate or category."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_(
+            "  territoria search reboisement\n"
+            "  territoria search velo            (finds \"Récup'vélos\", not \"développement\")\n"
+            "  territoria search '\"moustique tigre\"'\n"
+            "  territoria search ecole --level or --json"
+        ),
+        N_(
+            "Every term must match, as a whole word or the beginning of one; accents and\n"
+            "case are ignored; quotes keep a phrase together. In a terminal, hits are\n"
+            "numbered for 'territoria show N'. Piped, each hit is one line: {search_columns},\n"
+            "snippet, separated by tabs, best first, with the matched words of the snippet\n"
+            "between {highlight} and {highlight}. No match: a message and suggestions on stderr, exit code 0."
+        ),
+    ),
 )
 @with_filters
 def search_awards(
     filters: FilterValues,
-    terms: Annotated[list[str], typer.Argument(metavar="TERMS...", help='Words or "quoted phrases" to find.')],
+    terms: Annotated[list[str], typer.Argument(metavar="TERMS...", help=N_('Words or "quoted phrases" to find.'))],
     limit: LimitOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -270,49 +377,69 @@ def search_awards(
     """Find awards by words in their title, summary, laureate or category."""
     from territoria_cli.search import search_store
 
-    found = search_store(store.resolve_store_path(db), terms, filters, limit=limit)
-    views.hits(found, terms, views.Output(lang, as_json))
+    found = search_store(store.resolve_store_path(db), terms, filters)
+    views.hits(found, terms, views.Output(lang, as_json), limit=limit)
+
+
+ReferenceArguments = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="ID...",
+        help=N_("An id, a part only one id has (saverdun), or the # of a row of the last list or search."),
+        autocompletion=completing_ids,
+        show_default=False,
+    ),
+]
 
 
 @app.command(
     "show",
-    epilog=f"""\
-Examples:
-
-\b
-  {PROGRAM} show 2017-albi-agriculture-et-alimentation-de-proximite
-  {PROGRAM} show 2017-allauch         (a unique beginning of an id is enough)
-  {PROGRAM} show 2017-allauch --json
-
-Piped, the award is printed as "Label: value" lines, a blank line, then the
-summary. An unknown id is an error (exit code 1) that suggests close ids.""",
+    cls=_TerritoriaCommand,
+    help=N_("Show awards in full: bodies, département, region and summary."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_(
+            "  territoria show 2017-albi-agriculture-et-alimentation-de-proximite\n"
+            "  territoria show saverdun          (a part of an id that only one id has)\n"
+            "  territoria show 1 3               (rows 1 and 3 of the last list or search)\n"
+            "  territoria show allauch --json"
+        ),
+        N_(
+            "Row numbers are those of the last list or search shown in a terminal,\n"
+            "kept per user in the cache folder (~/.cache/territoria on Linux).\n"
+            'Piped, each award is printed as "Label: value" lines, a blank line, then\n'
+            "the summary; awards are separated by a line holding only \"--\". With --json,\n"
+            "one object for one id, a list for several. An unknown or ambiguous id is an\n"
+            "error (exit code 1) that names the closest ids."
+        ),
+    ),
 )
 def show(
-    award_id: Annotated[str, typer.Argument(metavar="ID", help="The award's id, as printed by list and search.")],
+    references: ReferenceArguments,
     as_json: JsonOption = False,
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Show one award in full: bodies, département, region and summary."""
-    from territoria_cli.filters import find_award
+    """Show awards in full: bodies, département, region and summary."""
+    from territoria_cli.filters import find_awards
 
-    award = find_award(store.load_awards(store.resolve_store_path(db)), award_id)
-    views.award(award, views.Output(lang, as_json))
+    awards = find_awards(store.load_awards(store.resolve_store_path(db)), references)
+    views.award(awards, views.Output(lang, as_json))
 
 
 @app.command(
     "stats",
-    epilog=f"""\
-Examples:
-
-\b
-  {PROGRAM} stats
-  {PROGRAM} stats --region Occitanie
-  {PROGRAM} stats --json | jq .by_level
-
-Piped, one figure per line, tab-separated, the section first:
-"awards", "bodies", "level", "category" (total then one count per level),
-"kind", "region" and "repeat" (laureates with several awards).""",
+    cls=_TerritoriaCommand,
+    help=N_("Count awards by level, category, kind of body and region."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_("  territoria stats\n  territoria stats --region Occitanie\n  territoria stats --json | jq .by_level"),
+        N_(
+            "Piped, one figure per line, tab-separated, the section first:\n"
+            '"awards", "bodies", "level", "category" (total then one count per level),\n'
+            '"kind", "region" and "repeat" (laureates with several awards).'
+        ),
+    ),
 )
 @with_filters
 def stats(
@@ -330,101 +457,208 @@ def stats(
 
 
 @app.command(
+    "values",
+    cls=_TerritoriaCommand,
+    help=N_("List the values a filter accepts, with how many awards each keeps."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_(
+            "  territoria values category\n"
+            "  territoria values region --level or\n"
+            "  territoria values sponsor --json"
+        ),
+        N_(
+            "FIELD is one of {fields}. Each value is shown with the number of\n"
+            "awards the matching filter keeps (filters apply); shell completion offers\n"
+            "the same values. Piped, one line per value: value, count, separated by a tab."
+        ),
+    ),
+)
+@with_filters
+def values(
+    filters: FilterValues,
+    field: Annotated[
+        str,
+        typer.Argument(metavar="FIELD", help=N_("What to list: {fields}."), autocompletion=completing(("category", "level", "region", "department", "kind", "sponsor", "laureate", "year"))),
+    ],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    lang: LangOption = "fr",
+) -> None:
+    """List the values a filter accepts, with how many awards each keeps."""
+    from territoria_cli.filters import resolve_choice, select
+    from territoria_cli.values import FIELDS, count_values
+
+    chosen = resolve_choice(field, FIELDS, "field")
+    counts = count_values(select(store.load_awards(store.resolve_store_path(db)), filters), chosen)
+    views.value_counts(chosen, counts, views.Output(lang, as_json))
+
+
+@app.command(
     "export",
-    epilog=f"""\
-Examples:
-
-\b
-  {PROGRAM} export --category "Lien social" --format md --output lien-social.md
-  {PROGRAM} export --level or --columns id,laureate,region --output or.csv
-  {PROGRAM} export --excel --output palmares.csv
-  {PROGRAM} export --format md --group-by category --title "Prix TERRITORIA 2017"
-
-CSV follows RFC 4180 in UTF-8 with a header row of labels (--lang); --excel
-adds a BOM and uses ";" for spreadsheets in French locales. Cells starting
-with = + - @, a tab or a carriage return get a leading ' so that spreadsheets
-do not run them as formulas; --raw-formulas writes them as they are. Without
---format, the extension of --output chooses ({", ".join("." + name for name in EXPORT_FORMATS)}), else CSV.
-The file is written atomically: never half a file.""",
+    cls=_TerritoriaCommand,
+    help=N_("Write the awards as CSV, Markdown or JSON, to a file or standard output."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_(
+            '  territoria export --category "Lien social" --format md --output lien-social.md\n'
+            "  territoria export --level or --columns id,laureate,region --output or.csv\n"
+            "  territoria export --id saverdun --id belfort --format md\n"
+            "  territoria export --excel --output palmares.csv\n"
+            '  territoria export --format markdown --group-by category --title "Prix TERRITORIA 2017"'
+        ),
+        N_(
+            "--id takes what show takes (an id, a part of one, a row number of the last\n"
+            "list or search) and exports that shortlist in the order given; filters still\n"
+            "apply. CSV follows RFC 4180 in UTF-8 with a header row of labels (--lang);\n"
+            '--excel adds a BOM and uses ";" for spreadsheets in French locales. Cells\n'
+            "starting with = + - @, a tab or a carriage return get a leading ' so that\n"
+            "spreadsheets do not run them as formulas; --raw-formulas writes them as they\n"
+            "are. Without --format, the extension of --output chooses ({extensions}),\n"
+            "else CSV. The file is written atomically: never half a file."
+        ),
+    ),
 )
 @with_filters
 def export(
     filters: FilterValues,
+    references: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help=N_("Export this award (id, part of one, or row number). Repeat for a shortlist."),
+            autocompletion=completing_ids,
+            show_default=False,
+        ),
+    ] = None,
     format: Annotated[
         str | None,
         typer.Option(
             "--format",
             "-f",
             metavar="FORMAT",
-            help=f"{', '.join(EXPORT_FORMATS)} (default: from the --output extension, else {EXPORT_FORMATS[0]}).",
+            help=N_("{formats} (default: from the --output extension, else {default_format})."),
             autocompletion=completing(EXPORT_FORMATS),
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="File to write (default: standard output).", show_default=False),
+        typer.Option("--output", "-o", metavar="FILE", help=N_("File to write (default: standard output)."), show_default=False),
     ] = None,
     columns: Annotated[
         str | None,
         typer.Option(
             "--columns",
             metavar="LIST",
-            help=f"Comma-separated columns, in order (default: {','.join(DEFAULT_COLUMNS)}).",
+            help=N_("Comma-separated columns, in order (default: {columns})."),
             show_default=False,
         ),
     ] = None,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV for Excel in French locales: BOM and ';'.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help=N_("CSV for Excel in French locales: BOM and ';'."))] = False,
     raw_formulas: Annotated[
-        bool, typer.Option("--raw-formulas", help="Do not neutralise cells a spreadsheet would run as formulas.")
+        bool, typer.Option("--raw-formulas", help=N_("Do not neutralise cells a spreadsheet would run as formulas."))
     ] = False,
     group_by: Annotated[
         str | None,
-        typer.Option("--group-by", metavar="FIELD", help="Markdown only: one section per category.", show_default=False),
+        typer.Option("--group-by", metavar="FIELD", help=N_("Markdown only: one section per category."), show_default=False),
     ] = None,
     title: Annotated[
-        str | None, typer.Option("--title", metavar="TEXT", help="Markdown only: heading of the report.", show_default=False)
+        str | None, typer.Option("--title", metavar="TEXT", help=N_("Markdown only: heading of the report."), show_default=False)
     ] = None,
-    sort: SortOption = "level",
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            metavar="KEY",
+            help=N_("Order by {sort_keys} (default: level, or the order of --id)."),
+            autocompletion=completing(SORT_KEYS),
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
     """Write the awards as CSV, Markdown or JSON, to a file or standard output."""
     from territoria_cli import formats
-    from territoria_cli.filters import select
+    from territoria_cli.filters import build_filters, find_awards, select
     from territoria_cli.formats.columns import parse_columns
 
     chosen = formats.format_for(format, output)
     options = {"excel": excel, "raw_formulas": raw_formulas, "group_by": group_by, "title": title}
     formats.check_options(chosen, options)
     selected = parse_columns(columns) if columns else DEFAULT_COLUMNS
-    awards = select(store.load_awards(store.resolve_store_path(db)), filters, sort=sort)
+    stored = store.load_awards(store.resolve_store_path(db))
+    if references:
+        kept = build_filters(stored, **filters)
+        awards = select([award for award in find_awards(stored, references) if kept.matches(award)], sort=sort)
+    else:
+        awards = select(stored, filters, sort=sort or "level")
     text = formats.write(chosen, awards, selected, lang, **options)
     views.exported(text, output, len(awards), chosen)
 
 
 @app.command(
     "import",
-    epilog=f"""\
-Examples:
-
-\b
-  {PROGRAM} import palmares-2018.json --db my-awards.json
-  {STORE_ENV_VAR}=my-awards.json {PROGRAM} import palmares-2018.csv --replace
-
-FILE is a JSON list of award documents or a CSV with the same columns. The
-whole file is checked first: one bad award and nothing is imported. Awards
-already in the store with the same content are skipped; a different award
-under an existing id is an error unless --replace. The packaged palmarès is
-never modified: name a store with --db (it is created if absent).""",
+    cls=_TerritoriaCommand,
+    help=N_("Add the awards of a JSON or CSV file to a store."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_(
+            "  territoria import palmares-2018.json --db my-awards.json\n"
+            "  TERRITORIA_DB=my-awards.json territoria import palmares-2018.csv --replace"
+        ),
+        N_(
+            "FILE is a JSON list of award documents or a CSV with the same columns. The\n"
+            "whole file is checked first: one bad award and nothing is imported. Awards\n"
+            "already in the store with the same content are skipped; a different award\n"
+            "under an existing id is an error unless --replace. The packaged palmarès is\n"
+            "never modified: name a store with --db (it is created if absent)."
+        ),
+    ),
 )
 def import_file(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON or CSV file of awards.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=N_("JSON or CSV file of awards."))],
     db: DbOption = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Replace awards whose id exists with other content.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=N_("Replace awards whose id exists with other content."))] = False,
+    lang: LangOption = "fr",
 ) -> None:
     """Add the awards of a JSON or CSV file to a store."""
-
     target = store.resolve_store_path(db)
     report = store.import_awards(target, store.read_import_file(file), replace=replace)
     views.imported(target, report)
+
+
+@app.command(
+    "completion",
+    cls=_TerritoriaCommand,
+    help=N_("Print the script that makes your shell complete territoria's commands, options and values."),
+    epilog=_epilog(
+        N_("Install it once:"),
+        N_(
+            '  bash:  echo \'eval "$(territoria completion bash)"\' >> ~/.bashrc\n'
+            '  zsh:   territoria completion zsh > "${{fpath[1]}}/_territoria"   (then restart zsh)\n'
+            "  fish:  territoria completion fish > ~/.config/fish/completions/territoria.fish"
+        ),
+        N_(
+            "Values with spaces or accents are quoted for the shell; what you type matches\n"
+            "any word of a value, accents and case aside (qualite, unicef, saverdun). Ids\n"
+            "complete after show, similar and export --id."
+        ),
+    ),
+)
+def completion_script(
+    shell: Annotated[
+        str, typer.Argument(metavar="SHELL", help=N_("bash, zsh or fish."), autocompletion=completing(("bash", "zsh", "fish")))
+    ],
+    lang: LangOption = "fr",
+) -> None:
+    """Print the completion script of bash, zsh or fish."""
+    from territoria_cli import completion
+
+    if shell not in completion.SHELLS:
+        raise UsageError(
+            _("unknown shell {shell}; valid shells: {shells}").format(shell=shell, shells=", ".join(completion.SHELLS))
+        )
+    views.write(completion.script(shell, PROGRAM, COMPLETE_VAR))

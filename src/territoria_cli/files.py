@@ -17,6 +17,7 @@ import stat
 from pathlib import Path
 
 from territoria_cli.errors import OutputError
+from territoria_cli.i18n import N_, _
 
 
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
@@ -24,7 +25,9 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError as error:
-        raise OutputError(f"{path}: the text cannot be written in {encoding} ({error.reason})") from None
+        raise OutputError(
+            _("{path}: the text cannot be written in {encoding} ({reason})").format(path=path, encoding=encoding, reason=error.reason)
+        ) from None
     atomic_write_bytes(path, data)
 
 
@@ -70,17 +73,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def _check_writable(path: Path, target: Path, folder: Path) -> None:
     """Catch the common mistakes before creating anything, with plain words."""
     if not folder.exists():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
+        raise OutputError(_("{path}: the folder {folder} does not exist").format(path=path, folder=folder))
     if not folder.is_dir():
-        raise OutputError(f"{path}: {folder} is not a folder")
+        raise OutputError(_("{path}: {folder} is not a folder").format(path=path, folder=folder))
     if target.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name")
+        raise OutputError(_("{path}: is a folder; give a file name").format(path=path))
     # Replacing needs only a writable folder, but a file the user made
     # read-only should stay as it is, as it would for a shell redirection.
     if target.exists() and not os.access(target, os.W_OK):
-        raise OutputError(f"{path}: the file is read-only")
+        raise OutputError(_("{path}: the file is read-only").format(path=path))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{path}: cannot write in the folder {folder} (permission denied)")
+        raise OutputError(_("{path}: cannot write in the folder {folder} (permission denied)").format(path=path, folder=folder))
 
 
 def _mode_for(target: Path) -> int:
@@ -113,13 +116,13 @@ def _sync_folder(folder: Path) -> None:
 
 
 _REASONS = {
-    errno.ENOENT: "the folder {folder} does not exist",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EISDIR: "is a folder; give a file name",
-    errno.ENOTDIR: "{folder} is not a folder",
-    errno.ENOSPC: "no space left on the device",
-    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: N_("the folder {folder} does not exist"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("is a folder; give a file name"),
+    errno.ENOTDIR: N_("{folder} is not a folder"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EROFS: N_("the file system is read-only"),
 }
 
 
@@ -127,7 +130,10 @@ def _explain(path: Path, folder: Path, error: OSError) -> str:
     """An ``OSError`` as one sentence, without "[Errno 13]" noise."""
     reason = _REASONS.get(error.errno or 0)
     if error.errno == errno.ENOENT and folder.is_dir():
-        reason = "no file can be created in {folder}"
+        reason = _("no file can be created in {folder}")
     elif reason is None:
-        reason = (error.strerror or str(error)).lower()
-    return f"{path}: cannot write the file: {reason.format(folder=folder)}"
+        # The system's own words: braces in them must not be read as placeholders.
+        reason = (error.strerror or str(error)).lower().replace("{", "{{").replace("}", "}}")
+    else:
+        reason = _(reason)
+    return _("{path}: cannot write the file: {reason}").format(path=path, reason=reason.format(folder=folder))

@@ -16,11 +16,12 @@ message never reads it (measured: parsing the catalogue takes about 0.3 ms).
 from __future__ import annotations
 
 import gettext as _gettext
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
-from territoria_cli.model import Lang
+#: The languages of territoria's messages and labels.
+Lang = Literal["fr", "en"]
 
 DOMAIN = "territoria"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -99,22 +100,27 @@ def language_from(args: Sequence[str], environ: Mapping[str, str]) -> Lang:
     return parse_language(chosen) or parse_language(environ.get(LANG_ENV_VAR)) or DEFAULT_LANGUAGE
 
 
-def translate_help(command: Any, values: Mapping[str, str]) -> None:
-    """Put a Click command's texts (help, epilog, each option's help) into the current language, once.
+def translate_help(command: Any, values: Mapping[str, str], params: Iterable[Any]) -> None:
+    """Put a Click command's texts (help, epilog, its parameters' help) into the current language, once.
 
     Typer receives the English source strings when the commands are declared,
     before the command line is read; they are translated here, just before
-    they are shown, then filled with ``values`` (``{program}``, lists of
-    choices), so a help text is one message in the catalogue whatever it quotes.
+    they are shown, paragraph by paragraph (each paragraph is one message of
+    the catalogue; Click's ``\\b`` marker stays out of it), then filled with
+    ``values`` (``{program}``, lists of choices), so that a message does not
+    change when a list grows.
     """
     if getattr(command, "_translated_into", None) == _language:
         return
-    sources: dict[str, str] = command.__dict__.setdefault("_help_sources", {})
-    for holder, attribute in [(command, "help"), (command, "short_help"), (command, "epilog")] + [
-        (param, "help") for param in getattr(command, "params", ())
-    ]:
-        key = f"{id(holder)}.{attribute}"
-        source = sources.setdefault(key, getattr(holder, attribute, None) or "")
+    holders = [(command, "help"), (command, "short_help"), (command, "epilog")] + [(param, "help") for param in params]
+    for holder, attribute in holders:
+        sources: dict[str, str] = holder.__dict__.setdefault("_help_sources", {})
+        source = sources.setdefault(attribute, getattr(holder, attribute, None) or "")
         if source:
-            setattr(holder, attribute, _(source).format_map(values))
+            setattr(holder, attribute, "\n\n".join(_paragraph(part, values) for part in source.split("\n\n")))
     command._translated_into = _language
+
+
+def _paragraph(text: str, values: Mapping[str, str]) -> str:
+    keep_lines = "\b\n" if text.startswith("\b\n") else ""
+    return keep_lines + _(text.removeprefix(keep_lines)).format_map(values)

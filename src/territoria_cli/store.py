@@ -44,7 +44,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from territoria_cli.errors import OutputError, StoreError
+from territoria_cli.i18n import N_, _, ngettext
 from territoria_cli.model import Award, InvalidAward, json_text
+from territoria_cli.text import quoted
 
 #: Environment variable naming the store when ``--db`` is not given.
 STORE_ENV_VAR = "TERRITORIA_DB"
@@ -115,44 +117,58 @@ def _bulk_allocation() -> Iterator[None]:
 
 def _read_content(path: Path) -> dict[str, Any]:
     """The whole TinyDB content of the store (every table), shape-checked."""
-    text = _read_text(path, "store file")
+    text = _read_text(path, "store")
     if not text:
-        raise StoreError(f"{path}: the file is empty, expected a TinyDB store with an {AWARDS_TABLE!r} table")
+        raise StoreError(_("{path}: the file is empty, expected a TinyDB store with an {table} table").format(path=path, table=quoted(AWARDS_TABLE)))
     content = _parse_json(path, text)
     if not isinstance(content, dict) or not isinstance(content.get(AWARDS_TABLE), dict):
-        raise StoreError(f"{path}: not a territoria store: expected an object with an {AWARDS_TABLE!r} table")
+        raise StoreError(_("{path}: not a territoria store: expected an object with an {table} table").format(path=path, table=quoted(AWARDS_TABLE)))
     for doc_id in content[AWARDS_TABLE]:
         if not (doc_id.isascii() and doc_id.isdigit()):
             raise StoreError(
-                f"{path}: not a territoria store: document id {doc_id!r} in the {AWARDS_TABLE!r} table is not a number"
+                _("{path}: not a territoria store: document id {doc_id} in the {table} table is not a number").format(
+                    path=path, doc_id=quoted(doc_id), table=quoted(AWARDS_TABLE)
+                )
             )
     return content
 
 
+#: What is said of a missing file and of a folder given as a file, for each kind of file read.
+_NOT_A_FILE = {
+    "store": (N_("{path}: no such store file"), N_("{path}: is a folder, not a store file")),
+    "import": (N_("{path}: no such file to import"), N_("{path}: is a folder, not a file to import")),
+}
+
+
 def _read_text(path: Path, what: str) -> str:
     """The file's text, UTF-8 (a byte-order mark is dropped), or a StoreError saying plainly why not."""
+    missing, folder = _NOT_A_FILE[what]
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such {what}") from None
+        raise StoreError(_(missing).format(path=path)) from None
     except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a {what}") from None
+        raise StoreError(_(folder).format(path=path)) from None
     except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise StoreError(_("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+        raise StoreError(_("{path}: not UTF-8 text (bad byte at offset {offset})").format(path=path, offset=error.start)) from None
 
 
 def _parse_json(path: Path, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise StoreError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise StoreError(
+            _("{path}: not valid JSON (line {line}, column {column}: {reason})").format(
+                path=path, line=error.lineno, column=error.colno, reason=error.msg
+            )
+        ) from None
     except (ValueError, RecursionError) as error:
         # json's other refusals: integers too long to convert, absurd nesting.
-        raise StoreError(f"{path}: not a usable JSON file ({error})") from None
+        raise StoreError(_("{path}: not a usable JSON file ({reason})").format(path=path, reason=error)) from None
 
 
 def _validated_store(path: Path, table: dict[str, Any]) -> list[tuple[str, Award]]:
@@ -163,9 +179,11 @@ def _validated_store(path: Path, table: dict[str, Any]) -> list[tuple[str, Award
         try:
             award = Award.from_document(document)
         except InvalidAward as error:
-            raise StoreError(f"{path}: document {doc_id}{_id_label(document)}: {error}") from None
+            raise StoreError(
+                _("{path}: document {doc_id}{id}: {problem}").format(path=path, doc_id=doc_id, id=_id_label(document), problem=error)
+            ) from None
         if award.id in seen:
-            raise StoreError(f"{path}: document {doc_id}: duplicate id {award.id!r}")
+            raise StoreError(_("{path}: document {doc_id}: duplicate id {id}").format(path=path, doc_id=doc_id, id=quoted(award.id)))
         seen.add(award.id)
         awards.append((doc_id, award))
     return awards
@@ -202,12 +220,12 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
     Raises :class:`StoreError` naming what is wrong; the store is then as it was.
     """
     _refuse_packaged_store(store)
-    awards = _validated_import((f"award {position}", document) for position, document in enumerate(documents, 1))
+    awards = _validated_import((_award_position(position), document) for position, document in enumerate(documents, 1))
     target = Path(os.path.realpath(store))
     if not target.parent.is_dir():
-        raise StoreError(f"{store}: the folder {target.parent} does not exist; create it first")
+        raise StoreError(_("{store}: the folder {folder} does not exist; create it first").format(store=store, folder=target.parent))
     if target.is_dir():
-        raise StoreError(f"{store}: is a folder, not a store file")
+        raise StoreError(_("{path}: is a folder, not a store file").format(path=store))
     from filelock import FileLock, Timeout
 
     # The lock file stays after the import: removing it while another process
@@ -217,12 +235,13 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
         lock.acquire()
     except Timeout:
         raise StoreError(
-            f"{store}: another import has held the lock {lock.lock_file} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
-            "try again when it has finished"
+            _("{store}: another import has held the lock {lock} for {seconds} s; try again when it has finished").format(
+                store=store, lock=lock.lock_file, seconds=f"{LOCK_TIMEOUT_SECONDS:.0f}"
+            )
         ) from None
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
-        raise StoreError(f"{store}: cannot create the lock file {lock.lock_file} ({reason})") from None
+        raise StoreError(_("{store}: cannot create the lock file {lock} ({reason})").format(store=store, lock=lock.lock_file, reason=reason)) from None
     try:
         return _merge_and_write(store, target, awards, replace=replace)
     finally:
@@ -236,9 +255,10 @@ def _refuse_packaged_store(store: Path) -> None:
         same = os.path.samefile(store, packaged)
     if same:
         raise StoreError(
-            f"{store}: this is the palmarès packaged with territoria, which is never modified; "
-            f"import into a store of your own: `territoria import FILE --db my-awards.json` creates one "
-            f"(or set {STORE_ENV_VAR} to its path)"
+            _(
+                "{store}: this is the palmarès packaged with territoria, which is never modified; import into a store "
+                "of your own: `territoria import FILE --db my-awards.json` creates one (or set {variable} to its path)"
+            ).format(store=store, variable=STORE_ENV_VAR)
         )
 
 
@@ -253,8 +273,13 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
     conflicts = [award.id for award in awards if award.id in stored and stored[award.id][1] != award]
     if conflicts and not replace:
         raise StoreError(
-            f"{store}: {len(conflicts)} imported award(s) differ from the award stored under the same id: "
-            f"{_shorten(conflicts)}; nothing was imported (re-run with --replace to overwrite them)"
+            ngettext(
+                "{store}: {count} imported award differs from the award stored under the same id: {ids}; "
+                "nothing was imported (re-run with --replace to overwrite it)",
+                "{store}: {count} imported awards differ from the awards stored under the same ids: {ids}; "
+                "nothing was imported (re-run with --replace to overwrite them)",
+                len(conflicts),
+            ).format(store=store, count=len(conflicts), ids=_shorten(conflicts))
         )
     report = ImportReport(added=[], replaced=[], unchanged=[])
     for award in awards:
@@ -273,7 +298,7 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
     try:
         database.close()  # the one write, if any
     except OutputError as error:
-        raise StoreError(f"{error}; nothing was imported") from None
+        raise StoreError(_("{problem}; nothing was imported").format(problem=error)) from None
     return report
 
 
@@ -325,10 +350,16 @@ def _validated_import(documents: Iterable[tuple[str, Any]], source: str = "") ->
         try:
             award = Award.from_document(document)
         except InvalidAward as error:
-            raise StoreError(f"{source}{where}{_id_label(document)}: {error}; nothing was imported") from None
+            raise StoreError(
+                _("{source}{where}{id}: {problem}; nothing was imported").format(
+                    source=source, where=where, id=_id_label(document), problem=error
+                )
+            ) from None
         if award.id in first_seen:
             raise StoreError(
-                f"{source}{where}: id {award.id!r} is already used by {first_seen[award.id]}; nothing was imported"
+                _("{source}{where}: id {id} is already used by {first}; nothing was imported").format(
+                    source=source, where=where, id=quoted(award.id), first=first_seen[award.id]
+                )
             )
         first_seen[award.id] = where
         awards.append(award)
@@ -337,7 +368,12 @@ def _validated_import(documents: Iterable[tuple[str, Any]], source: str = "") ->
 
 def _shorten(ids: list[str], shown: int = 5) -> str:
     listed = ", ".join(ids[:shown])
-    return listed if len(ids) <= shown else f"{listed} and {len(ids) - shown} more"
+    return listed if len(ids) <= shown else _("{ids} and {count} more").format(ids=listed, count=len(ids) - shown)
+
+
+def _award_position(position: int) -> str:
+    """Where an award is in a JSON file to import, for messages: "award 3"."""
+    return _("award {position}").format(position=position)
 
 
 # --------------------------------------------------------------------------- import files
@@ -358,10 +394,10 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
     Raises :class:`StoreError` naming the file and the award at fault (its
     position, CSV row and line, and id); nothing is half-read.
     """
-    text = _read_text(path, "file to import")
+    text = _read_text(path, "import")
     start = text.lstrip()[:1]
     if not start:
-        raise StoreError(f"{path}: the file is empty; expected a JSON list of award documents or a CSV file")
+        raise StoreError(_("{path}: the file is empty; expected a JSON list of award documents or a CSV file").format(path=path))
     if start in "[{":
         located = _json_documents(path, text)
     else:
@@ -369,7 +405,7 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
 
         located = csv.read_documents(path, text)
     if not located:
-        raise StoreError(f"{path}: no awards to import")
+        raise StoreError(_("{path}: no awards to import").format(path=path))
     return [award.to_document() for award in _validated_import(located, source=f"{path}: ")]
 
 
@@ -380,5 +416,5 @@ def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
     elif isinstance(content, list):
         documents = content
     else:
-        raise StoreError(f"{path}: expected a JSON list of award documents (or a territoria store)")
-    return [(f"award {position}", document) for position, document in enumerate(documents, 1)]
+        raise StoreError(_("{path}: expected a JSON list of award documents (or a territoria store)").format(path=path))
+    return [(_award_position(position), document) for position, document in enumerate(documents, 1)]

@@ -20,11 +20,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
+from territoria_cli.i18n import _, ngettext
 from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS, Award, Lang, Level, json_text
 
 if TYPE_CHECKING:
@@ -40,8 +41,11 @@ if TYPE_CHECKING:
 #: Like GitHub CLI's GH_FORCE_TTY: draw tables even when stdout is a pipe (``| less -R``).
 FORCE_TTY_ENV_VAR = "TERRITORIA_FORCE_TTY"
 
-#: Medal colours: gold, silver, bronze. Named colours degrade to 16-colour terminals.
-LEVEL_STYLES: dict[Level, str] = {"or": "bold yellow", "argent": "bold bright_white", "bronze": "bold dark_orange"}
+#: Medal colours: gold, silver, bronze, from the 256-colour palette, whose colours terminal themes leave
+#: alone (they remap the 16 basic ones). Each has a contrast of at least 3.3:1 (WCAG's level for bold
+#: text) on a black and on a white background: yellow and bright white vanished on light themes.
+#: tests/test_views.py reads them back from a real terminal (tmux) on both backgrounds.
+LEVEL_STYLES: dict[Level, str] = {"or": "bold color(136)", "argent": "bold color(244)", "bronze": "bold color(166)"}
 MEDAL = "●"
 HIGHLIGHT_STYLE = "bold black on yellow"
 BAR = "█"
@@ -52,10 +56,7 @@ WORDS: dict[Lang, dict[str, str]] = {
     "fr": {
         "rank": "#",
         "award": "Prix",
-        "one_award": "prix",
-        "awards": "prix",
-        "one_body": "collectivité",
-        "bodies": "collectivités",
+        "value": "Valeur",
         "count": "Nombre",
         "total": "Total",
         "by_level": "Par niveau",
@@ -67,10 +68,7 @@ WORDS: dict[Lang, dict[str, str]] = {
     "en": {
         "rank": "#",
         "award": "Award",
-        "one_award": "award",
-        "awards": "awards",
-        "one_body": "public body",
-        "bodies": "public bodies",
+        "value": "Value",
         "count": "Count",
         "total": "Total",
         "by_level": "By level",
@@ -164,21 +162,27 @@ def _awards_json(awards: Iterable[Award]) -> str:
 # ---------------------------------------------------------------- shared pieces of the terminal views
 
 
-def count_of_awards(count: int, lang: Lang) -> str:
-    """ "1 award", "2 awards"; French "prix" is the same in both."""
-    return f"{count} {WORDS[lang]['one_award' if count == 1 else 'awards']}"
+def count_of_awards(count: int, total: int | None = None) -> str:
+    """ "2 prix", "1 award"; "6 sur 22 prix" when a limit cut a longer list of ``total``."""
+    if total is not None and total > count:
+        return ngettext("{count} of {total} award", "{count} of {total} awards", total).format(count=count, total=total)
+    return ngettext("{count} award", "{count} awards", count).format(count=count)
 
 
-def count_of_bodies(count: int, lang: Lang) -> str:
+def count_of_bodies(count: int) -> str:
     """ "1 collectivité", "31 collectivités"."""
-    return f"{count} {WORDS[lang]['one_body' if count == 1 else 'bodies']}"
+    return ngettext("{count} public body", "{count} public bodies", count).format(count=count)
+
+
+def medal_text(level: Level, lang: Lang) -> str:
+    return f"{MEDAL} {LEVEL_LABELS[lang][level]}"
 
 
 def medal(level: Level, lang: Lang) -> Text:
     """The level as a coloured medal label: "● Or"."""
     from rich.text import Text
 
-    return Text(f"{MEDAL} {LEVEL_LABELS[lang][level]}", style=LEVEL_STYLES[level])
+    return Text(medal_text(level, lang), style=LEVEL_STYLES[level])
 
 
 def _table(title: str | None = None, caption: str | None = None) -> Table:
@@ -188,45 +192,109 @@ def _table(title: str | None = None, caption: str | None = None) -> Table:
     return Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold", header_style="bold")
 
 
-def _title_and_id(award: Award) -> Text:
+def _award_cell(award: Award, *lines: Text | str) -> Text:
+    """The title in bold, then ``lines`` (laureate, category, snippet), with the id, dim, on a line of its own.
+
+    The table gives this column at least the width of the longest id, and an id
+    has no space to break at, so it stays whole on one line: it can be copied
+    into ``territoria show``. (``fold`` only matters on a terminal narrower than an id.)
+    """
     from rich.text import Text
 
-    # "fold": an id wider than the column wraps instead of ending in "…", so it can be copied whole.
     text = Text(overflow="fold")
     text.append(award.title, style="bold")
-    text.append("\n")
-    text.append(award.id, style="dim")
+    for line in lines:
+        text.append("\n")
+        if isinstance(line, str):
+            text.append(line)
+        else:
+            text.append_text(line)
     return text
+
+
+#: Below this many columns a name column of a wide table is too narrow to read: names move under the title.
+NAME_COLUMN_MIN_WIDTH = 14
+#: Room taken around each column of a table (one space on each side).
+CELL_PADDING = 2
+
+
+class _FittedTable:
+    """A table laid out for the width it is drawn at, so that ids are never broken.
+
+    ``build(wide)`` makes the table; the wide layout gives names their own
+    columns, the compact one puts them under the title. The wide one is used
+    when every column, including one as wide as the longest id, fits.
+    """
+
+    def __init__(self, build: Callable[[bool], Table], wide_from: int) -> None:
+        self.build = build
+        self.wide_from = wide_from
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Table]:
+        yield self.build(options.max_width >= self.wide_from)
+
+
+def _needed_width(*content_widths: int) -> int:
+    return sum(content_widths) + CELL_PADDING * len(content_widths) + 2
+
+
+def _rank_and_level_widths(count: int, awards_shown: Iterable[Award], lang: Lang) -> tuple[int, int]:
+    return len(str(count)), max((len(medal_text(award.level, lang)) for award in awards_shown), default=0)
+
+
+def _longest_id(awards_shown: Iterable[Award]) -> int:
+    return max((len(award.id) for award in awards_shown), default=0)
 
 
 # ---------------------------------------------------------------- list
 
 
-def awards(selected: Sequence[Award], out: Output) -> None:
-    """``list``: JSON documents, a table, or one row per award."""
+def awards(selected: Sequence[Award], out: Output, *, total: int | None = None) -> None:
+    """``list``: JSON documents, a numbered table (its numbers kept for ``show N``), or one row per award.
+
+    ``total`` is the number of awards before ``--limit`` cut the list: the caption says "6 sur 22 prix".
+    """
     if out.as_json:
         write(_awards_json(selected))
     elif not selected:
-        notice("No award matches these filters.")
+        notice(_("No award matches these filters."))
     elif for_people():
-        display(awards_table(selected, out.lang))
+        display(awards_table(selected, out.lang, total=total))
+        _remember(selected)
     else:
         write(plain_rows(award_rows(selected, out.lang)))
 
 
-def awards_table(selected: Sequence[Award], lang: Lang) -> Table:
-    """Level, category, laureate and title, with the id under the title for ``show``."""
+def _remember(shown: Iterable[Award]) -> None:
+    from territoria_cli.last_results import remember
+
+    remember([award.id for award in shown])
+
+
+def awards_table(selected: Sequence[Award], lang: Lang, *, total: int | None = None) -> _FittedTable:
+    """Numbered rows: level, category, laureate and title, with the id under the title for ``show``."""
     from rich.text import Text
 
     labels = FIELD_LABELS[lang]
-    table = _table(caption=count_of_awards(len(selected), lang))
-    table.add_column(labels["level"], no_wrap=True)
-    table.add_column(labels["category"], ratio=2)
-    table.add_column(labels["laureate"], ratio=2)
-    table.add_column(labels["title"], ratio=5)
-    for award in selected:
-        table.add_row(medal(award.level, lang), Text(award.category), Text(award.laureate), _title_and_id(award))
-    return table
+    rank_width, level_width = _rank_and_level_widths(len(selected), selected, lang)
+    id_width = _longest_id(selected)
+
+    def build(wide: bool) -> Table:
+        table = _table(caption=count_of_awards(len(selected), total))
+        table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
+        table.add_column(labels["level"], no_wrap=True)
+        if wide:
+            table.add_column(labels["category"], ratio=2)
+            table.add_column(labels["laureate"], ratio=2)
+        table.add_column(labels["title"] if wide else WORDS[lang]["award"], ratio=5, min_width=id_width)
+        for rank, award in enumerate(selected, 1):
+            names = [] if wide else [f"{award.laureate} · {award.category}"]
+            cell = _award_cell(award, *names, Text(award.id, style="dim"))
+            table.add_row(str(rank), medal(award.level, lang), *([Text(award.category), Text(award.laureate)] if wide else []), cell)
+        return table
+
+    wide_from = _needed_width(rank_width, level_width, NAME_COLUMN_MIN_WIDTH, NAME_COLUMN_MIN_WIDTH, id_width)
+    return _FittedTable(build, wide_from)
 
 
 def award_rows(selected: Iterable[Award], lang: Lang) -> Iterable[list[str]]:
@@ -241,39 +309,52 @@ SEARCH_COLUMNS = ("id", "level", "laureate", "title")
 SEARCH_HIGHLIGHT = "**"
 
 
-def hits(found: Found, terms: Sequence[str], out: Output) -> None:
-    """``search``: JSON documents, a ranked table, or one row per hit; suggestions when nothing matched."""
+def hits(found: Found, terms: Sequence[str], out: Output, *, limit: int | None = None) -> None:
+    """``search``: JSON documents, a ranked table (its numbers kept for ``show N``), or one row per hit.
+
+    When nothing matched, says so and suggests words that occur; ``limit`` cuts
+    the hits, and the caption then says how many there were.
+    """
     from territoria_cli.text import quoted
 
+    shown = found.hits[:limit]
     if out.as_json:
-        write(_awards_json(hit.award for hit in found.hits))
-    elif not found.hits:
-        notice(f"No award matches {quoted(' '.join(terms))}.")
+        write(_awards_json(hit.award for hit in shown))
+    elif not shown:
+        notice(_("No award matches {query}.").format(query=quoted(" ".join(terms))))
         close = found.suggestions()
         if close:
-            notice(f"Did you mean: {', '.join(close)}?")
+            notice(_("Did you mean: {words}?").format(words=", ".join(close)))
     elif for_people():
-        display(hits_table(found.hits, out.lang))
+        display(hits_table(shown, out.lang, total=len(found.hits)))
+        _remember(hit.award for hit in shown)
     else:
-        write(plain_rows(hit_row(hit, out.lang) for hit in found.hits))
+        write(plain_rows(hit_row(hit, out.lang) for hit in shown))
 
 
-def hits_table(found: Sequence[Hit], lang: Lang) -> Table:
-    """Search results, best first: the title, the id and the summary snippet."""
+def hits_table(found: Sequence[Hit], lang: Lang, *, total: int | None = None) -> _FittedTable:
+    """Search results, best first, numbered: the title, the id and the summary snippet."""
     from rich.text import Text
 
     labels = FIELD_LABELS[lang]
-    table = _table(caption=count_of_awards(len(found), lang))
-    table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
-    table.add_column(labels["level"], no_wrap=True)
-    table.add_column(labels["laureate"], ratio=1)
-    table.add_column(WORDS[lang]["award"], ratio=4)
-    for rank, hit in enumerate(found, 1):
-        award = _title_and_id(hit.award)
-        award.append("\n")
-        award.append_text(snippet(hit.snippet))
-        table.add_row(str(rank), medal(hit.award.level, lang), Text(hit.award.laureate), award)
-    return table
+    shown = [hit.award for hit in found]
+    rank_width, level_width = _rank_and_level_widths(len(found), shown, lang)
+    id_width = _longest_id(shown)
+
+    def build(wide: bool) -> Table:
+        table = _table(caption=count_of_awards(len(found), total))
+        table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
+        table.add_column(labels["level"], no_wrap=True)
+        if wide:
+            table.add_column(labels["laureate"], ratio=1)
+        table.add_column(WORDS[lang]["award"], ratio=4, min_width=id_width)
+        for rank, hit in enumerate(found, 1):
+            lines = [Text(hit.award.id, style="dim"), snippet(hit.snippet)]
+            cell = _award_cell(hit.award, *([] if wide else [hit.award.laureate]), *lines)
+            table.add_row(str(rank), medal(hit.award.level, lang), *([Text(hit.award.laureate)] if wide else []), cell)
+        return table
+
+    return _FittedTable(build, _needed_width(rank_width, level_width, NAME_COLUMN_MIN_WIDTH, id_width))
 
 
 def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
@@ -299,14 +380,21 @@ SHOW_FIELDS_BEFORE_BODIES = ("id", "title", "summary_title", "level", "category"
 SHOW_FIELDS_AFTER_BODIES = ("excellence", "budget")
 
 
-def award(shown: Award, out: Output) -> None:
-    """``show``: the JSON document, a panel, or ``Label: value`` lines then the summary."""
+#: What separates two awards shown piped (``show A B``): a line of its own, as grep's between groups.
+AWARD_SEPARATOR = "--\n"
+
+
+def award(shown: Sequence[Award], out: Output) -> None:
+    """``show``: the JSON document (a list for several), panels, or ``Label: value`` lines then the summary."""
     if out.as_json:
-        write(json_text(shown.to_document()))
+        documents = [one.to_document() for one in shown]
+        write(json_text(documents[0] if len(documents) == 1 else documents))
     elif for_people():
-        display(award_panel(shown, out.lang))
+        from rich.console import Group
+
+        display(Group(*(award_panel(one, out.lang) for one in shown)))
     else:
-        write(award_text(shown, out.lang))
+        write(AWARD_SEPARATOR.join(award_text(one, out.lang) for one in shown))
 
 
 def award_panel(shown: Award, lang: Lang) -> Panel:
@@ -379,7 +467,7 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
     from rich.text import Text
 
     words = WORDS[lang]
-    headline = Text(f"{count_of_awards(figures.awards, lang)} · {count_of_bodies(figures.bodies, lang)}", style="bold")
+    headline = Text(f"{count_of_awards(figures.awards)} · {count_of_bodies(figures.bodies)}", style="bold")
 
     levels = _count_table(words["by_level"], FIELD_LABELS[lang]["level"], lang)
     largest = max(figures.by_level.values(), default=0)
@@ -449,7 +537,7 @@ def _bar_length(count: int, largest: int) -> int:
     return max(1, round(count / largest * BAR_WIDTH))
 
 
-def _count_table(title: str, label: str, lang: Lang) -> Table:
+def _count_table(title: str | None, label: str, lang: Lang) -> Table:
     table = _table(title=title)
     table.add_column(label)
     table.add_column(WORDS[lang]["count"], justify="right")
@@ -466,6 +554,29 @@ def _add_counts(table: Table, counts: Iterable[tuple[str, int]]) -> None:
         table.add_row(Text(name), str(count), bar(count, largest))
 
 
+# ---------------------------------------------------------------- values
+
+
+def value_counts(field: str, counts: Sequence[tuple[str, int]], out: Output) -> None:
+    """``values``: a JSON list of {value, count}, a table with bars, or one ``value<TAB>count`` line each."""
+    if out.as_json:
+        import json
+
+        write(json.dumps([{"value": value, "count": count} for value, count in counts], ensure_ascii=False, indent=2) + "\n")
+    elif not counts:
+        notice(_("No award matches these filters."))
+    elif for_people():
+        display(value_counts_table(field, counts, out.lang))
+    else:
+        write(plain_rows((value, str(count)) for value, count in counts))
+
+
+def value_counts_table(field: str, counts: Sequence[tuple[str, int]], lang: Lang) -> Table:
+    table = _count_table(None, FIELD_LABELS[lang][field], lang)
+    _add_counts(table, counts)
+    return table
+
+
 # ---------------------------------------------------------------- export and import
 
 
@@ -477,13 +588,17 @@ def exported(text: str, output: Path | None, count: int, format_name: str) -> No
     from territoria_cli.files import atomic_write_text
 
     atomic_write_text(output, text)
-    notice(f"Exported {count} award{'s' * (count != 1)} to {output} ({format_name}).")
+    notice(
+        ngettext("Exported {count} award to {file} ({format}).", "Exported {count} awards to {file} ({format}).", count).format(
+            count=count, file=output, format=format_name
+        )
+    )
 
 
 def imported(target: Path, report: ImportReport) -> None:
     """``import``: one line saying what changed in the store."""
-    counts = ", ".join(
-        f"{len(ids)} {what}"
-        for what, ids in (("added", report.added), ("replaced", report.replaced), ("unchanged", report.unchanged))
+    print(
+        _("{store}: {added} added, {replaced} replaced, {unchanged} unchanged.").format(
+            store=target, added=len(report.added), replaced=len(report.replaced), unchanged=len(report.unchanged)
+        )
     )
-    print(f"{target}: {counts}.")

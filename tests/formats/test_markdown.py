@@ -9,6 +9,10 @@ from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS
 from territoria_cli.formats.markdown import to_markdown
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def parse_markdown(text: str):
     return MarkdownIt("commonmark").enable("table").parse(text)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from territoria_cli.errors import UsageError
+from territoria_cli.i18n import _
 from territoria_cli.model import Award, Lang
 
 
@@ -31,6 +32,8 @@ class Format(NamedTuple):
     module: str
     #: The keyword options of its ``write``, which no other format accepts (``--excel`` for CSV).
     options: tuple[str, ...] = ()
+    #: Other names ``--format`` and the ``--output`` extension accept for it (``markdown`` for ``md``).
+    aliases: tuple[str, ...] = ()
 
 
 #: The formats, the default first.
@@ -38,21 +41,23 @@ FORMATS: dict[str, Format] = {
     entry.name: entry
     for entry in (
         Format("csv", "csv", options=("excel", "raw_formulas")),
-        Format("md", "markdown", options=("group_by", "title")),
+        Format("md", "markdown", options=("group_by", "title"), aliases=("markdown",)),
         Format("json", "json"),
     )
 }
 EXPORT_FORMATS: tuple[str, ...] = tuple(FORMATS)
+#: Every name of a format, aliases included, and the format it names.
+FORMAT_NAMES: dict[str, str] = {name: entry.name for entry in FORMATS.values() for name in (entry.name, *entry.aliases)}
 
 
 def format_for(requested: str | None, output: Path | None) -> str:
-    """The format asked for (any unique beginning), else the one of the output's extension, else the default."""
+    """The format asked for (a name or alias, any unique beginning), else the one of the output's extension, else the default."""
     if requested:
         from territoria_cli.filters import resolve_choice
 
-        return resolve_choice(requested, EXPORT_FORMATS, "format")
+        return FORMAT_NAMES[resolve_choice(requested, FORMAT_NAMES, "format")]
     suffix = output.suffix.lstrip(".").lower() if output else ""
-    return suffix if suffix in FORMATS else EXPORT_FORMATS[0]
+    return FORMAT_NAMES.get(suffix, EXPORT_FORMATS[0])
 
 
 def check_options(name: str, options: Mapping[str, Any]) -> None:
@@ -65,7 +70,11 @@ def check_options(name: str, options: Mapping[str, Any]) -> None:
             owner = next((entry.name for entry in FORMATS.values() if option in entry.options), None)
             if owner is None:
                 raise TypeError(f"no format has an option {option!r}")
-            raise UsageError(f"--{option.replace('_', '-')} applies to --format {owner} only, not {name}")
+            raise UsageError(
+                _("{option} applies to --format {owner} only, not {format}").format(
+                    option="--" + option.replace("_", "-"), owner=owner, format=name
+                )
+            )
 
 
 def write(name: str, awards: Iterable[Award], columns: Sequence[str], lang: Lang = "fr", **options: Any) -> str:

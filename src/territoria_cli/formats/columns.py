@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from territoria_cli.errors import UsageError
+from territoria_cli.i18n import _
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, Award, Lang
 from territoria_cli.text import quoted
 
@@ -33,10 +34,14 @@ def parse_columns(spec: str) -> tuple[str, ...]:
     """The columns of ``--columns id,title``: names of :data:`COLUMNS`, any case, in the order given."""
     names = [name.strip().lower() for name in spec.split(",") if name.strip()]
     if not names:
-        raise UsageError(f"no columns in {quoted(spec)}; choose among: {', '.join(COLUMNS)}")
+        raise UsageError(_("no columns in {value}; choose among: {columns}").format(value=quoted(spec), columns=", ".join(COLUMNS)))
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
-        raise UsageError(f"unknown column(s) {', '.join(map(repr, unknown))}; choose among: {', '.join(COLUMNS)}")
+        raise UsageError(
+            _("unknown column(s) {names}; choose among: {columns}").format(
+                names=", ".join(map(quoted, unknown)), columns=", ".join(COLUMNS)
+            )
+        )
     return tuple(dict.fromkeys(names))
 
 
@@ -53,7 +58,9 @@ def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
     if column == "region":
         return _distinct(body.region for body in award.laureates)
     if column not in AWARD_FIELDS:
-        raise UsageError(f"unknown column {column!r}; choose among: {', '.join(COLUMNS)}")
+        raise UsageError(
+            _("unknown column(s) {names}; choose among: {columns}").format(names=quoted(column), columns=", ".join(COLUMNS))
+        )
     value = getattr(award, column)
     if value is None:
         return ""

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from territoria_cli.errors import UsageError
+from territoria_cli.i18n import _
 from territoria_cli.formats.columns import header, row
 from territoria_cli.model import Award, Lang
 from territoria_cli.text import quoted
@@ -69,7 +70,7 @@ def to_markdown(
     """
     grouping = group_by.lower() if group_by is not None else None
     if grouping is not None and grouping not in GROUP_BY:
-        raise UsageError(f"cannot group by {quoted(group_by or '')}; only by: {', '.join(GROUP_BY)}")
+        raise UsageError(_("cannot group by {value}; only by: {fields}").format(value=quoted(group_by or ""), fields=", ".join(GROUP_BY)))
     head = header(columns, lang)
     parts = [f"# {_heading(title)}\n"] if title else []
     if grouping is None:

@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from territoria_cli.errors import UsageError
+from territoria_cli.i18n import _
 from territoria_cli.filters import NO_FILTERS, Filters, level_rank
 from territoria_cli.model import Award
 from territoria_cli.text import fold, fold_with_offsets, folded_length, quoted
@@ -101,7 +102,7 @@ def parse_query(terms: Sequence[str]) -> Query:
     unique = tuple(dict.fromkeys(clause for clause in clauses if clause))
     if not unique:
         shown = " ".join(terms)
-        raise UsageError(f"nothing to search for in {quoted(shown)}: give at least one word")
+        raise UsageError(_("nothing to search for in {query}: give at least one word").format(query=quoted(shown)))
     return Query(unique)
 
 
