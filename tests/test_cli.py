@@ -138,7 +138,8 @@ def test_a_filter_matching_nothing_says_so_on_stderr_and_succeeds():
     result = run("list", "--year", "1990")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No award matches" in result.stderr
+    assert result.stderr == "Aucun prix ne correspond à ces filtres.\n"
+    assert run("list", "--year", "1990", "--lang", "en").stderr == "No award matches these filters.\n"
     assert json.loads(run("list", "--year", "1990", "--json").stdout) == []
 
 
@@ -179,51 +180,121 @@ def test_forced_terminal_colours_the_medals():
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "french", "english"),
     [
-        (["list", "--level", "gld"], "Error: unknown level 'gld'; valid levels: or, argent, bronze"),
-        (["list", "--category", "nowhere"], "Error: unknown category 'nowhere'; valid values: "),
-        (["list", "--category", "transition"], "Error: ambiguous category 'transition'"),
-        (["list", "--kind", "village"], "Error: unknown kind 'village'"),
-        (["list", "--region", "Atlantis"], "Error: unknown region 'Atlantis'"),
-        (["list", "--department", "9999"], "Error: unknown department '9999'"),
-        (["list", "--sort", "colour"], "Error: unknown sort key 'colour'"),
-        (["list", "--lang", "de"], "Error: Invalid value for '--lang'"),
-        (["list", "--limit", "0"], "Error: Invalid value for '--limit'"),
-        (["list", "--year", "last"], "Error: Invalid value for '--year'"),
-        (["list", "--levle", "or"], "Error: No such option: --levle"),
-        (["search"], "Error: Missing argument"),
-        (["search", ""], "Error: nothing to search for"),
-        (["search", "*", "?"], "Error: nothing to search for"),
-        (["export", "--format", "xls"], "Error: unknown format 'xls'"),
-        (["export", "--columns", "id,colour"], "colour"),
-        (["export", "--format", "csv", "--group-by", "category"], "Error: --group-by applies to --format md only"),
-        (["export", "--format", "md", "--excel"], "Error: --excel applies to --format csv only"),
-        (["nope"], "Error: No such command 'nope'"),
-        (["lst"], "Error: No such command 'lst'. Did you mean 'list'?"),
+        (
+            ["list", "--level", "gld"],
+            'Erreur : niveau inconnu "gld" ; niveaux possibles : or, argent, bronze',
+            'Error: unknown level "gld"; valid levels: or, argent, bronze',
+        ),
+        (
+            ["list", "--category", "nowhere"],
+            "Erreur : catégorie inconnue \"nowhere\" ; 'territoria values category' les liste",
+            "Error: unknown category \"nowhere\"; 'territoria values category' lists them",
+        ),
+        (
+            ["list", "--category", "transition"],
+            'Erreur : catégorie ambiguë "transition" : ce peut être "Transition énergétique", "Transition numérique"',
+            'Error: ambiguous category "transition": it could be "Transition énergétique", "Transition numérique"',
+        ),
+        (
+            ["list", "--category", "comunication"],
+            'Erreur : catégorie inconnue "comunication" ; vouliez-vous dire "Communication" ?',
+            'Error: unknown category "comunication"; did you mean "Communication"?',
+        ),
+        (["list", "--kind", "village"], 'Erreur : type de collectivité inconnu "village"', 'Error: unknown kind "village"'),
+        (["list", "--region", "Atlantis"], 'Erreur : région inconnue "Atlantis"', 'Error: unknown region "Atlantis"'),
+        (["list", "--department", "9999"], 'Erreur : département inconnu "9999"', 'Error: unknown département "9999"'),
+        (["list", "--sort", "colour"], 'Erreur : clé de tri inconnue "colour"', 'Error: unknown sort key "colour"'),
+        (
+            ["list", "--lang", "de"],
+            'Erreur : valeur invalide pour "--lang" : "de" n\'est pas l\'un de "fr", "en"',
+            'Error: invalid value for "--lang": "de" is not one of "fr", "en"',
+        ),
+        (
+            ["list", "--limit", "0"],
+            'Erreur : valeur invalide pour "--limit" / "-n" : 0 n\'est pas dans l\'intervalle x>=1',
+            'Error: invalid value for "--limit" / "-n": 0 is not in the range x>=1',
+        ),
+        (
+            ["list", "--year", "last"],
+            'Erreur : valeur invalide pour "--year" : "last" n\'est pas un nombre entier',
+            'Error: invalid value for "--year": "last" is not a whole number',
+        ),
+        (
+            ["list", "--levle", "or"],
+            "Erreur : option inconnue : --levle ; vouliez-vous dire --help, --level, --reverse ? (voir 'territoria list --help')",
+            "Error: no such option: --levle; did you mean --help, --level, --reverse? (see 'territoria list --help')",
+        ),
+        (["list", "--limit"], "Erreur : l'option --limit attend une valeur", "Error: option --limit needs a value"),
+        (["list", "extra"], "Erreur : argument(s) en trop : extra", "Error: unexpected extra argument(s): extra"),
+        (["search"], 'Erreur : argument manquant : "TERMS..."', 'Error: missing argument "TERMS..."'),
+        (["search", ""], 'Erreur : rien à chercher dans ""', 'Error: nothing to search for in ""'),
+        (["search", "*", "?"], 'Erreur : rien à chercher dans "* ?"', 'Error: nothing to search for in "* ?"'),
+        (["export", "--format", "xls"], 'Erreur : format inconnu "xls"', 'Error: unknown format "xls"'),
+        (["export", "--columns", "id,colour"], 'Erreur : colonne(s) inconnue(s) "colour"', 'Error: unknown column(s) "colour"'),
+        (
+            ["export", "--format", "csv", "--group-by", "category"],
+            "Erreur : --group-by ne s'applique qu'à --format md, pas à csv",
+            "Error: --group-by applies to --format md only, not csv",
+        ),
+        (["values", "colour"], 'Erreur : champ inconnu "colour"', 'Error: unknown field "colour"'),
+        (["completion", "tcsh"], "Erreur : shell inconnu tcsh", "Error: unknown shell tcsh"),
+        (["nope"], "Erreur : commande inconnue : nope", "Error: no such command: nope"),
+        (
+            ["lst"],
+            "Erreur : commande inconnue : lst ; vouliez-vous dire 'list' ?",
+            "Error: no such command: lst; did you mean 'list'?",
+        ),
     ],
 )
-def test_usage_errors_exit_2_with_one_clear_line(args, message):
-    result = run(*args)
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    assert message in result.stderr
-    assert len(lines(result.stderr)) == 1
-    no_traceback(result)
+def test_usage_errors_exit_2_with_one_clear_line_in_french_or_english(args, french, english):
+    for language, message in (("fr", french), ("en", english)):
+        result = run(*args, env={"TERRITORIA_LANG": language})
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert message in result.stderr, language
+        assert len(lines(result.stderr)) == 1
+        no_traceback(result)
+
+
+def test_the_language_also_comes_from_the_environment_and_can_be_typed_anywhere():
+    assert run("list", "--level", "gld", env={"TERRITORIA_LANG": "en"}).stderr.startswith("Error: unknown level")
+    assert run("--lang", "en", "list", "--level", "gld").stderr.startswith("Error: unknown level")
+    assert run("list", "--level", "gld", "--lang=en").stderr.startswith("Error: unknown level")
+    assert run("list", "--level", "gld").stderr.startswith("Erreur : niveau inconnu")
+
+
+def test_debug_is_accepted_anywhere_on_the_line(monkeypatch):
+    def broken(path):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("territoria_cli.store.load_awards", broken)
+    for args in (["--debug", "list"], ["list", "--debug"], ["list", "--level", "or", "--debug"]):
+        assert isinstance(run(*args).exception, RuntimeError), args
+    searched = run("search", "--", "--debug")  # after "--" it is a word to find
+    assert "disk on fire" in searched.stderr and searched.exception is None or isinstance(searched.exception, SystemExit)
 
 
 def test_unknown_id_exits_1_and_suggests_close_ids():
     result = run("show", "2017-albi-agriculture-et-alimentation-de-proximiter")
     assert result.exit_code == 1
-    assert f"did you mean: {ALBI}" in result.stderr
-    assert result.stderr.startswith("Error: no award with id ")
+    assert result.stderr == (
+        'Erreur : aucun prix d\'identifiant "2017-albi-agriculture-et-alimentation-de-proximiter" ; '
+        f'vouliez-vous dire : "{ALBI}" ?\n'
+    )
+    english = run("show", "saverdum", "--lang", "en")
+    assert english.stderr == 'Error: no award with id "saverdum"; did you mean: "2017-saverdun-recup-velos-en-liberte"?\n'
     no_traceback(result)
 
 
-def test_ambiguous_id_prefix_lists_the_candidates():
-    result = run("show", "2017-albi")
+def test_ambiguous_id_part_lists_the_candidates():
+    result = run("show", "albi")
     assert result.exit_code == 1
-    assert ALBI in result.stderr and "2 awards have an id starting with" in result.stderr
+    assert result.stderr == (
+        'Erreur : "albi" fait partie de 2 identifiants : '
+        '"2017-albi-agriculture-et-alimentation-de-proximite", "2017-albi-s-engage-avec-ses-commercants"\n'
+    )
 
 
 @pytest.mark.parametrize(
@@ -237,7 +308,7 @@ def test_a_damaged_store_is_named_left_untouched_and_exits_1(tmp_path, store_tex
     for command in (["list"], ["search", "jardin"], ["show", "x"], ["stats"], ["export"]):
         result = run(*command, "--db", str(store))
         assert result.exit_code == 1, (command, result.output)
-        assert result.stderr.startswith(f"Error: {store}")
+        assert result.stderr.startswith(f"Erreur : {store}")
         no_traceback(result)
     assert store.read_text(encoding="utf-8") == store_text
 
@@ -246,7 +317,8 @@ def test_a_missing_store_is_reported_and_not_created(tmp_path):
     missing = tmp_path / "missing.json"
     result = run("list", "--db", str(missing))
     assert result.exit_code == 1
-    assert "no such store file" in result.stderr
+    assert result.stderr == f"Erreur : {missing} : cette base n'existe pas\n"
+    assert run("list", "--db", str(missing), "--lang", "en").stderr == f"Error: {missing}: no such store file\n"
     assert not missing.exists()
 
 
@@ -264,8 +336,9 @@ def test_unexpected_errors_are_one_line_unless_debug(monkeypatch):
     monkeypatch.setattr("territoria_cli.store.load_awards", broken)
     result = run("list")
     assert result.exit_code == 1
-    assert "unexpected RuntimeError: disk on fire" in result.stderr
-    assert "--debug" in result.stderr
+    assert result.stderr == (
+        "Erreur : erreur inattendue RuntimeError : disk on fire (lancez 'territoria --debug …' pour voir la trace)\n"
+    )
     no_traceback(result)
     debug = run("--debug", "list")
     assert isinstance(debug.exception, RuntimeError)
@@ -325,8 +398,9 @@ def test_search_without_result_suggests_close_words_and_succeeds():
     result = run("search", "reboisemant")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No award matches 'reboisemant'." in result.stderr
-    assert "Did you mean: reboisement" in result.stderr
+    assert result.stderr == 'Aucun prix ne correspond à "reboisemant".\nVouliez-vous dire : reboisement, croisement, croissant ?\n'
+    english = run("search", "reboisemant", "--lang", "en")
+    assert english.stderr == 'No award matches "reboisemant".\nDid you mean: reboisement, croisement, croissant?\n'
     assert json.loads(run("search", "zzzqqq", "--json").stdout) == []
 
 
@@ -447,7 +521,7 @@ def test_export_excel_variant_and_formula_neutralisation(make_store, make_award_
 def test_export_to_a_missing_folder_is_a_clear_error(tmp_path):
     result = run("export", "--output", str(tmp_path / "no" / "such" / "out.csv"))
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ")
+    assert result.stderr == f"Erreur : {tmp_path / 'no' / 'such' / 'out.csv'} : le dossier {tmp_path / 'no' / 'such'} n'existe pas\n"
     no_traceback(result)
 
 
@@ -460,12 +534,12 @@ def test_import_adds_then_changes_nothing_then_needs_replace(tmp_path, make_awar
     source.write_text(json.dumps([make_award_document(), make_award_document("2099-autre", title="Autre")]), encoding="utf-8")
     first = run("import", str(source), "--db", str(store))
     assert first.exit_code == 0, first.output
-    assert "2 added" in first.stdout
-    assert "2 unchanged" in run("import", str(source), "--db", str(store)).stdout
+    assert first.stdout == f"{store} : 2 ajouté(s), 0 remplacé(s), 0 inchangé(s).\n"
+    assert run("import", str(source), "--db", str(store), "--lang", "en").stdout == f"{store}: 0 added, 0 replaced, 2 unchanged.\n"
     source.write_text(json.dumps([make_award_document(title="Changé")]), encoding="utf-8")
     conflict = run("import", str(source), "--db", str(store))
-    assert conflict.exit_code == 1 and conflict.stderr.startswith("Error: ")
-    assert "1 replaced" in run("import", str(source), "--db", str(store), "--replace").stdout
+    assert conflict.exit_code == 1 and conflict.stderr.startswith("Erreur : ")
+    assert "1 remplacé(s)" in run("import", str(source), "--db", str(store), "--replace").stdout
     assert json.loads(run("show", "2099-testville-jardins-partages", "--db", str(store), "--json").stdout)["title"] == "Changé"
 
 
@@ -519,12 +593,28 @@ def test_version_and_help():
     version = run("--version")
     assert version.exit_code == 0 and version.stdout == f"territoria {__version__}\n"
     bare = run()
-    assert bare.exit_code == 0 and "Commands:" in bare.stdout
-    for command in ("list", "search", "show", "stats", "export", "import"):
+    assert bare.exit_code == 0 and "Commandes:" in bare.stdout and "Lister les prix, filtrés et triés." in bare.stdout
+    english = run("--lang", "en")
+    assert "Commands:" in english.stdout and "List the awards, filtered and sorted." in english.stdout
+    for command in ("list", "search", "show", "stats", "values", "export", "import", "completion"):
         for flag in ("-h", "--help"):
             result = run(command, flag)
             assert result.exit_code == 0
-            assert "Examples:" in result.stdout and f"territoria {command}" in result.stdout
+            assert result.stdout.startswith(f"Utilisation : territoria {command}")
+            assert "Exemples :" in result.stdout or "Pour l'installer, une fois :" in result.stdout
+            assert "Afficher ce message et quitter." in result.stdout
+        english = run(command, "--help", "--lang", "en")
+        assert english.stdout.startswith(f"Usage: territoria {command}") and "Show this message and exit." in english.stdout
+
+
+def test_every_help_text_is_translated():
+    """No English help line is left in the French help: each English sentence of the help is a message of the catalogue."""
+    for command in ("list", "search", "show", "stats", "values", "export", "import", "completion"):
+        french = set(lines(run(command, "--help").stdout))
+        english = set(lines(run(command, "--help", "--lang", "en").stdout))
+        shared = {line.strip() for line in french & english if line.strip()}
+        words = {line for line in shared if " " in line and not line.startswith(("territoria", "TERRITORIA_", "-", "bash:", "zsh:", "fish:"))}
+        assert not {line for line in words if not line.startswith("--") and line[:1].isalpha() and "  " not in line}, command
 
 
 def test_completion_offers_levels_and_stored_categories():
@@ -660,7 +750,7 @@ def test_a_terminal_that_cannot_show_accents_gets_question_marks_not_an_error():
 def help_examples() -> list[str]:
     """Every ``territoria …`` example line of every command's help, without its comment or pipe."""
     examples = []
-    for command in ("list", "search", "show", "stats", "export", "import"):
+    for command in ("list", "search", "show", "stats", "values", "export", "import"):
         help_text = runner.invoke(app, [command, "--help"]).output
         for line in help_text.splitlines():
             line = line.strip()
@@ -670,13 +760,14 @@ def help_examples() -> list[str]:
 
 
 def test_every_command_shows_examples_in_its_help():
-    assert {example.split()[1] for example in help_examples()} == {"list", "search", "show", "stats", "export", "import"}
+    assert {example.split()[1] for example in help_examples()} == {"list", "search", "show", "stats", "values", "export", "import"}
 
 
 @pytest.mark.parametrize("example", [e for e in help_examples() if not e.startswith("territoria import")])
 def test_help_examples_run(example, tmp_path, monkeypatch):
     """An example that fails (an ambiguous id, a renamed option) misleads the reader who copies it."""
     monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["list"], env={"TERRITORIA_FORCE_TTY": "1"})  # numbers rows, for "show 1 3"
     result = runner.invoke(app, shlex.split(example)[1:])
     assert result.exit_code == 0, result.output
 
@@ -693,4 +784,4 @@ def test_a_pasted_page_as_a_value_gives_a_short_error(option):
     result = run("list", option, "é" * 5000)
     assert result.exit_code == 2
     (line,) = result.output.splitlines()
-    assert line.startswith("Error: unknown") and len(line) < 600 and "…" in line
+    assert line.startswith("Erreur : ") and "inconnu" in line and len(line) < 600 and "…" in line

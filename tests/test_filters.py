@@ -262,7 +262,7 @@ def test_find_award_by_id_or_unique_beginning(real_awards):
     albi = "2017-albi-agriculture-et-alimentation-de-proximite"
     assert find_award(real_awards, albi).id == albi
     assert find_award(real_awards, "2017-albi-agri").id == albi
-    with pytest.raises(Failure, match='"2017-albi" is part of 2 ids: 2017-albi-agriculture'):
+    with pytest.raises(Failure, match='"2017-albi" is part of 2 ids: "2017-albi-agriculture'):
         find_award(real_awards, "2017-albi")
     with pytest.raises(Failure, match=f'did you mean: "{albi}"'):
         find_award(real_awards, albi + "r")

@@ -98,25 +98,26 @@ def _global_options_in_place(args: list[str], commands: Sequence[str]) -> list[s
     """Options of the whole line read wherever they are typed, up to ``--``, as gh's.
 
     ``show nope --debug`` is read as ``--debug show nope`` (``--debug`` belongs
-    to the program) and ``--lang en list`` as ``list --lang en`` (every command
-    has ``--lang``).
+    to the program) and ``--lang en list`` as ``list --lang en`` (``--lang``
+    belongs to every command). Before an unknown command, ``--lang`` has
+    already done its work, choosing the language of the error, and is dropped.
     """
     end = args.index("--") if "--" in args else len(args)
     debug = [arg for arg in args[:end] if arg == DEBUG_FLAG]
     rest = [arg for position, arg in enumerate(args) if position >= end or arg != DEBUG_FLAG]
-    command = next((position for position, arg in enumerate(rest) if arg in commands), None)
-    if command is not None:
-        before, lang = [], []
-        position = 0
-        while position < command:
-            if rest[position] == i18n.LANG_OPTION and position + 1 < command:
-                lang += rest[position : position + 2]
-                position += 2
-                continue
+    before: list[str] = []
+    lang: list[str] = []
+    position = 0
+    while position < len(rest) and rest[position].startswith("-") and rest[position] != "--":
+        if rest[position] == i18n.LANG_OPTION:
+            lang += rest[position : position + 2]
+            position += 2
+        else:
             (lang if rest[position].startswith(i18n.LANG_OPTION + "=") else before).append(rest[position])
             position += 1
-        rest = [*before, rest[command], *lang, *rest[command + 1 :]]
-    return [*debug, *rest]
+    if position < len(rest) and rest[position] in commands:
+        return [*debug, *before, rest[position], *lang, *rest[position + 1 :]]
+    return [*debug, *before, *rest[position:]]
 
 
 # ---------------------------------------------------------------- help in the reader's language

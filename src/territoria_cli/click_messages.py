@@ -37,7 +37,7 @@ _VALUE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?P<value>.*) is not one of (?P<choices>.*)\.$", re.S), N_("{value} is not one of {choices}")),
     (re.compile(r"^(?P<value>.*) is not in the range (?P<range>.*)\.$", re.S), N_("{value} is not in the range {range}")),
 )
-_EXTRA_ARGUMENTS = re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$", re.S)
+_EXTRA_ARGUMENTS = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$", re.S)
 _NEEDS_VALUE = re.compile(r"^Option '(?P<option>[^']*)' requires an argument\.$")
 _TAKES_NO_VALUE = re.compile(r"^Option '(?P<option>[^']*)' does not take a value\.$")
 _NO_SUCH_COMMAND = re.compile(r"^No such command '(?P<name>[^']*)'\.(?: Did you mean (?P<close>.*)\?)?$", re.S)
