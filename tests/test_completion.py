@@ -104,6 +104,19 @@ def test_bash_forgives_accents_case_and_finds_a_word_inside(shell_env, tmp_path)
     ]
 
 
+def test_bash_completes_ids_from_any_part_of_them(shell_env, tmp_path):
+    assert bash_complete(["territoria", "show", "saverd"], shell_env, tmp_path) == ["2017-saverdun-recup-velos-en-liberte"]
+    assert bash_complete(["territoria", "export", "--id", "belfort"], shell_env, tmp_path) == ["2017-belfort-bancs-et-amenagements"]
+    assert sorted(bash_complete(["territoria", "show", "albi"], shell_env, tmp_path)) == [
+        "2017-albi-agriculture-et-alimentation-de-proximite",
+        "2017-albi-s-engage-avec-ses-commercants",
+    ]
+
+
+def test_bash_completes_the_fields_of_values(shell_env, tmp_path):
+    assert bash_complete(["territoria", "values", "reg"], shell_env, tmp_path) == ["region"]
+
+
 def test_bash_completes_commands_and_options_by_prefix(shell_env, tmp_path):
     assert bash_complete(["territoria", "st"], shell_env, tmp_path) == ["stats"]
     assert bash_complete(["territoria", "list", "--lev"], shell_env, tmp_path) == ["--level"]
@@ -132,6 +145,10 @@ def test_fish_offers_values_with_spaces_and_accents(shell_env, tmp_path):
     assert fish_complete("territoria list --lev", shell_env, tmp_path) == ["--level"]
 
 
+def test_fish_offers_ids(shell_env, tmp_path):
+    assert fish_complete("territoria show saverdun", shell_env, tmp_path) == ["2017-saverdun-recup-velos-en-liberte"]
+
+
 # ---------------------------------------------------------------- zsh, typed into a real terminal
 
 
@@ -154,6 +171,7 @@ def zsh(shell_env, tmp_path):
         ("territoria list --category qualite", r"territoria list --category Qualité\ de\ vie "),
         ('territoria list --category "Qual', 'territoria list --category "Qualité de vie" '),
         ("territoria list --region provence", r"territoria list --region Provence-Alpes-Côte\ d\'Azur "),
+        ("territoria show saverdun", "territoria show 2017-saverdun-recup-velos-en-liberte "),
     ],
 )
 def test_zsh_inserts_quoted_values(zsh, typed, completed):

@@ -33,40 +33,45 @@ LANG_OPTION = "--lang"
 LANG_ENV_VAR = "TERRITORIA_LANG"
 
 _language: Lang = DEFAULT_LANGUAGE
-_catalogue: _gettext.NullTranslations | None = None
+_catalogues: dict[Lang, _gettext.NullTranslations] = {}
 
 
 def set_language(lang: Lang) -> None:
-    """Choose the language of every message from now on (the catalogue is read when first needed)."""
-    global _language, _catalogue
-    if lang != _language:
-        _language, _catalogue = lang, None
+    """Choose the language of every message from now on (its catalogue is read when first needed)."""
+    global _language
+    _language = lang
 
 
 def language() -> Lang:
     return _language
 
 
-def _translations() -> _gettext.NullTranslations:
-    global _catalogue
-    if _catalogue is None:
-        # fallback: a missing catalogue (a broken install) gives English rather than a crash.
-        _catalogue = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
-    return _catalogue
+def translations(lang: Lang | None = None) -> _gettext.NullTranslations:
+    """The messages of ``lang`` (default: the current language), read from the catalogue once.
+
+    Views that draw labels in a language given to them count in that language too:
+    ``translations(lang).ngettext(...)``.
+    """
+    lang = lang or _language
+    catalogue = _catalogues.get(lang)
+    if catalogue is None:
+        if lang == SOURCE_LANGUAGE:
+            catalogue = _gettext.NullTranslations()
+        else:
+            # fallback: a missing catalogue (a broken install) gives English rather than a crash.
+            catalogue = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+        _catalogues[lang] = catalogue
+    return catalogue
 
 
 def _(message: str) -> str:
     """``message`` (an English source string) in the current language."""
-    if _language == SOURCE_LANGUAGE:
-        return message
-    return _translations().gettext(message)
+    return translations().gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of a counted message that fits ``count``, in the current language."""
-    if _language == SOURCE_LANGUAGE:
-        return singular if count == 1 else plural
-    return _translations().ngettext(singular, plural, count)
+    return translations().ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
-from territoria_cli.i18n import _, ngettext
+from territoria_cli.i18n import _, ngettext, translations
 from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS, Award, Lang, Level, json_text
 
 if TYPE_CHECKING:
@@ -162,16 +162,17 @@ def _awards_json(awards: Iterable[Award]) -> str:
 # ---------------------------------------------------------------- shared pieces of the terminal views
 
 
-def count_of_awards(count: int, total: int | None = None) -> str:
+def count_of_awards(count: int, lang: Lang, total: int | None = None) -> str:
     """ "2 prix", "1 award"; "6 sur 22 prix" when a limit cut a longer list of ``total``."""
+    messages = translations(lang)
     if total is not None and total > count:
-        return ngettext("{count} of {total} award", "{count} of {total} awards", total).format(count=count, total=total)
-    return ngettext("{count} award", "{count} awards", count).format(count=count)
+        return messages.ngettext("{count} of {total} award", "{count} of {total} awards", total).format(count=count, total=total)
+    return messages.ngettext("{count} award", "{count} awards", count).format(count=count)
 
 
-def count_of_bodies(count: int) -> str:
+def count_of_bodies(count: int, lang: Lang) -> str:
     """ "1 collectivité", "31 collectivités"."""
-    return ngettext("{count} public body", "{count} public bodies", count).format(count=count)
+    return translations(lang).ngettext("{count} public body", "{count} public bodies", count).format(count=count)
 
 
 def medal_text(level: Level, lang: Lang) -> str:
@@ -280,7 +281,7 @@ def awards_table(selected: Sequence[Award], lang: Lang, *, total: int | None = N
     id_width = _longest_id(selected)
 
     def build(wide: bool) -> Table:
-        table = _table(caption=count_of_awards(len(selected), total))
+        table = _table(caption=count_of_awards(len(selected), lang, total))
         table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
         table.add_column(labels["level"], no_wrap=True)
         if wide:
@@ -342,7 +343,7 @@ def hits_table(found: Sequence[Hit], lang: Lang, *, total: int | None = None) ->
     id_width = _longest_id(shown)
 
     def build(wide: bool) -> Table:
-        table = _table(caption=count_of_awards(len(found), total))
+        table = _table(caption=count_of_awards(len(found), lang, total))
         table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
         table.add_column(labels["level"], no_wrap=True)
         if wide:
@@ -467,7 +468,7 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
     from rich.text import Text
 
     words = WORDS[lang]
-    headline = Text(f"{count_of_awards(figures.awards)} · {count_of_bodies(figures.bodies)}", style="bold")
+    headline = Text(f"{count_of_awards(figures.awards, lang)} · {count_of_bodies(figures.bodies, lang)}", style="bold")
 
     levels = _count_table(words["by_level"], FIELD_LABELS[lang]["level"], lang)
     largest = max(figures.by_level.values(), default=0)
