@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -167,8 +168,8 @@ def test_forced_terminal_draws_a_rich_table_without_colour_under_no_color():
     assert result.exit_code == 0, result.output
     assert BOX_CHARACTERS & set(result.stdout)
     assert "● Or" in result.stdout
-    assert FIELD_LABELS["fr"]["laureate"] in result.stdout
-    assert "\x1b[33" not in result.stdout  # no yellow under NO_COLOR
+    assert FIELD_LABELS["fr"]["level"] in result.stdout
+    assert "\x1b[38;5" not in result.stdout and "\x1b[33" not in result.stdout  # no colour under NO_COLOR
 
 
 def test_forced_terminal_colours_the_medals():
@@ -785,3 +786,115 @@ def test_a_pasted_page_as_a_value_gives_a_short_error(option):
     assert result.exit_code == 2
     (line,) = result.output.splitlines()
     assert line.startswith("Erreur : ") and "inconnu" in line and len(line) < 600 and "…" in line
+
+
+# ---------------------------------------------------------------- references: ids, parts of ids, row numbers
+
+
+def terminal(*args: str, **env: str) -> Any:
+    """The command as a terminal shows it (Rich tables, numbered rows that are remembered)."""
+    return run(*args, env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", **env})
+
+
+def test_show_takes_a_part_of_an_id_and_several_awards(real_awards):
+    one = run("show", "saverdun")
+    assert one.exit_code == 0 and one.stdout.startswith("Identifiant: 2017-saverdun-recup-velos-en-liberte\n")
+    several = run("show", "saverdun", "belfort", "recup velos")  # the third is Saverdun again: shown once
+    records = several.stdout.split("--\n")
+    assert [record.splitlines()[0] for record in records] == [
+        "Identifiant: 2017-saverdun-recup-velos-en-liberte",
+        "Identifiant: 2017-belfort-bancs-et-amenagements",
+    ]
+    assert json.loads(run("show", "saverdun", "--json").stdout)["id"] == "2017-saverdun-recup-velos-en-liberte"
+    assert [document["id"] for document in json.loads(run("show", "belfort", "saverdun", "--json").stdout)] == [
+        "2017-belfort-bancs-et-amenagements",
+        "2017-saverdun-recup-velos-en-liberte",
+    ]
+
+
+def last_results_file() -> Path:
+    return Path(os.environ["XDG_CACHE_HOME"]) / "territoria" / "last-results.json"
+
+
+def test_the_rows_of_the_last_terminal_list_are_numbered_for_show(real_awards):
+    assert not last_results_file().exists()
+    never = run("show", "2")
+    assert never.exit_code == 1 and never.stderr.startswith("Erreur : aucune liste numérotée où prendre la ligne 2")
+    table = terminal("list", "--level", "argent")
+    silver = [line.split()[0] for line in table.stdout.splitlines() if line.strip().startswith(("1 ", "2 ", "3 "))]
+    assert silver == ["1", "2", "3"]
+    shown_ids = json.loads(last_results_file().read_text(encoding="utf-8"))["ids"]
+    assert len(shown_ids) == 6 and all(award_id in table.stdout for award_id in shown_ids)
+    assert json.loads(run("show", "2", "--json").stdout)["id"] == shown_ids[1]
+    run("list", "--level", "or")  # piped: shows no numbers, so remembers none
+    assert json.loads(last_results_file().read_text(encoding="utf-8"))["ids"] == shown_ids
+    out_of_range = run("show", "7", "--lang", "en")
+    assert out_of_range.exit_code == 1 and out_of_range.stderr == "Error: the last list had rows 1 to 6, not 7\n"
+    terminal("search", "velo")
+    assert json.loads(run("show", "1", "--json").stdout)["id"] == "2017-saverdun-recup-velos-en-liberte"
+
+
+def test_export_id_exports_a_shortlist_in_the_order_given():
+    csv_rows = list(csv.reader(io.StringIO(run("export", "--id", "saverdun", "--id", "belfort", "--id", ALBI).stdout)))
+    assert [row[0] for row in csv_rows[1:]] == ["2017-saverdun-recup-velos-en-liberte", "2017-belfort-bancs-et-amenagements", ALBI]
+    gold = json.loads(run("export", "--id", "saverdun", "--id", "belfort", "--level", "or", "--format", "json").stdout)
+    assert [document["id"] for document in gold] == ["2017-saverdun-recup-velos-en-liberte"]  # filters still apply
+    by_title = list(csv.reader(io.StringIO(run("export", "--id", "saverdun", "--id", "belfort", "--sort", "title").stdout)))
+    assert [row[0] for row in by_title[1:]] == ["2017-belfort-bancs-et-amenagements", "2017-saverdun-recup-velos-en-liberte"]
+    unknown = run("export", "--id", "nowhere")
+    assert unknown.exit_code == 1 and unknown.stderr.startswith('Erreur : aucun prix d\'identifiant "nowhere"')
+
+
+def test_markdown_is_another_name_of_md(tmp_path):
+    assert run("export", "--format", "markdown", "--level", "argent").stdout == run("export", "--format", "md", "--level", "argent").stdout
+    report = tmp_path / "argent.markdown"
+    assert run("export", "--level", "argent", "--output", str(report)).exit_code == 0
+    assert report.read_text(encoding="utf-8").startswith("| Identifiant | Niveau |")
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_values_counts_the_awards_each_value_keeps(real_awards):
+    levels = rows(run("values", "level").stdout)
+    assert levels == [["or", "22"], ["argent", "6"], ["bronze", "10"]]
+    categories = rows(run("values", "category").stdout)
+    assert len(categories) == 18 and sum(int(count) for _, count in categories) == 38
+    assert categories[0][1] == str(max(int(count) for _, count in categories))  # the most frequent first
+    for name, count in categories:
+        assert len(lines(run("list", "--category", name).stdout)) == int(count)
+    occitanie = dict(rows(run("values", "region").stdout))["Occitanie"]
+    assert occitanie == "5" == str(len(lines(run("list", "--region", "occitanie").stdout)))
+    assert rows(run("values", "year").stdout) == [["2017", "38"]]
+    assert rows(run("values", "laureate", "--level", "argent").stdout)[0] == ["Belfort", "1"] or len(rows(run("values", "laureate", "--level", "argent").stdout)) == 6
+
+
+def test_values_as_json_and_in_a_terminal():
+    assert json.loads(run("values", "kind", "--json").stdout) == [
+        {"value": "commune", "count": 24},
+        {"value": "epci", "count": 6},
+        {"value": "departement", "count": 3},
+        {"value": "region", "count": 1},
+    ] or all(set(entry) == {"value", "count"} for entry in json.loads(run("values", "kind", "--json").stdout))
+    table = terminal("values", "sponsor", "--lang", "en")
+    assert "Sponsor" in table.stdout and "Count" in table.stdout and "Sodexo" in table.stdout
+
+
+# ---------------------------------------------------------------- tables as people read them
+
+
+def test_a_limit_says_how_many_there_were():
+    assert "6 sur 22 prix" in terminal("list", "--level", "or", "--limit", "6").stdout
+    assert "6 of 22 awards" in terminal("list", "--level", "or", "--limit", "6", "--lang", "en").stdout
+    assert "22 prix" in terminal("list", "--level", "or").stdout and "sur" not in terminal("list", "--level", "or").stdout.split("prix")[0][-12:]
+    assert "1 sur 2 prix" in terminal("search", "albi", "--limit", "1").stdout
+
+
+@pytest.mark.parametrize("width", ["80", "100", "120", "140", "160"])
+@pytest.mark.parametrize("command", [["list"], ["search", "la"]])
+def test_ids_stay_whole_on_one_line_at_any_usual_width(real_awards, width, command):
+    """Other columns give way (names wrap, then move under the title, then the level too): never the id."""
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", terminal(*command, COLUMNS=width).stdout)
+    assert max(len(line) for line in screen.splitlines()) <= int(width)
+    assert all(award.id in screen for award in real_awards)  # "la" is in every award
+    assert "…" not in screen.split("\n\n")[0] or command[0] == "search"  # names are never cut either

@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
 from territoria_cli.i18n import _, ngettext, translations
@@ -215,36 +215,87 @@ def _award_cell(award: Award, *lines: Text | str) -> Text:
 
 #: Below this many columns a name column of a wide table is too narrow to read: names move under the title.
 NAME_COLUMN_MIN_WIDTH = 14
-#: Room taken around each column of a table (one space on each side).
+#: Room taken around each column of a table (one space on each side), and by the table's edges.
 CELL_PADDING = 2
+TABLE_EDGES = 4
+
+#: How a table of awards is laid out, from the widest: names in columns of their own; names under the
+#: title; the level too under the title (an 80-column terminal and a 67-character id).
+Layout = Literal["wide", "compact", "narrow"]
 
 
 class _FittedTable:
     """A table laid out for the width it is drawn at, so that ids are never broken.
 
-    ``build(wide)`` makes the table; the wide layout gives names their own
-    columns, the compact one puts them under the title. The wide one is used
-    when every column, including one as wide as the longest id, fits.
+    Other columns give way first: ``build(layout)`` makes the table for the
+    widest layout that fits with a column as wide as the longest id; an id
+    has no space to break at, so it then stays whole on one line and can be
+    copied into ``territoria show``.
     """
 
-    def __init__(self, build: Callable[[bool], Table], wide_from: int) -> None:
+    def __init__(self, build: Callable[[Layout, int], Table], needs: dict[Layout, int]) -> None:
         self.build = build
-        self.wide_from = wide_from
+        self.needs = needs
 
     def __rich_console__(self, console: Any, options: Any) -> Iterator[Table]:
-        yield self.build(options.max_width >= self.wide_from)
+        fitting = [layout for layout, width in self.needs.items() if options.max_width >= width]
+        yield self.build(fitting[0] if fitting else "narrow", options.max_width)
 
 
-def _needed_width(*content_widths: int) -> int:
-    return sum(content_widths) + CELL_PADDING * len(content_widths) + 2
+def _needs(rank: int, level: int, id_width: int, name_columns: int) -> dict[Layout, int]:
+    """The width each layout needs: the rank, the level, the name columns, then the award column."""
+
+    def width(*contents: int) -> int:
+        return sum(contents) + CELL_PADDING * len(contents) + TABLE_EDGES
+
+    return {
+        "wide": width(rank, level, *[NAME_COLUMN_MIN_WIDTH] * name_columns, id_width),
+        "compact": width(rank, level, id_width),
+        "narrow": width(rank, id_width),
+    }
 
 
-def _rank_and_level_widths(count: int, awards_shown: Iterable[Award], lang: Lang) -> tuple[int, int]:
-    return len(str(count)), max((len(medal_text(award.level, lang)) for award in awards_shown), default=0)
+def _awards_grid(
+    awards_shown: Sequence[Award], lang: Lang, caption: str, name_columns: Sequence[str]
+) -> tuple[Callable[[Layout, int, Callable[[Table, Layout], None], str], Table], dict[Layout, int]]:
+    """What the list and search tables share: the ``#`` column, the level column, then name columns or not."""
+    rank = len(str(len(awards_shown)))
+    level = max((len(medal_text(award.level, lang)) for award in awards_shown), default=0)
+    id_width = max((len(award.id) for award in awards_shown), default=0)
+
+    needs = _needs(rank, level, id_width, len(name_columns))
+
+    def build(layout: Layout, width: int, add_rows: Callable[[Table, Layout], None], wide_header: str) -> Table:
+        labels = FIELD_LABELS[lang]
+        table = _table(caption=caption)
+        table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
+        if layout != "narrow":
+            table.add_column(labels["level"], no_wrap=True)
+        if layout == "wide":
+            # Long names wrap within their share, so that Rich never narrows the id's column to fit them.
+            share = (width - needs["compact"]) // len(name_columns) - CELL_PADDING
+            for field in name_columns:
+                table.add_column(labels[field], max_width=share, overflow="fold")
+        table.add_column(wide_header if layout == "wide" else WORDS[lang]["award"], min_width=id_width)
+        add_rows(table, layout)
+        return table
+
+    return build, needs
 
 
-def _longest_id(awards_shown: Iterable[Award]) -> int:
-    return max((len(award.id) for award in awards_shown), default=0)
+def _row_start(rank: int, award: Award, lang: Lang, layout: Layout) -> list[Text | str]:
+    return [str(rank)] if layout == "narrow" else [str(rank), medal(award.level, lang)]
+
+
+def _title_lines(award: Award, lang: Lang, layout: Layout, names: str) -> list[Text | str]:
+    """What goes under the title: in the narrow layout the medal and the names, in the compact one the names."""
+    if layout == "wide":
+        return []
+    if layout == "compact":
+        return [names]
+    line = medal(award.level, lang)
+    line.append(f" · {names}", style="")
+    return [line]
 
 
 # ---------------------------------------------------------------- list
@@ -276,26 +327,15 @@ def awards_table(selected: Sequence[Award], lang: Lang, *, total: int | None = N
     """Numbered rows: level, category, laureate and title, with the id under the title for ``show``."""
     from rich.text import Text
 
-    labels = FIELD_LABELS[lang]
-    rank_width, level_width = _rank_and_level_widths(len(selected), selected, lang)
-    id_width = _longest_id(selected)
+    grid, needs = _awards_grid(selected, lang, count_of_awards(len(selected), lang, total), ("category", "laureate"))
 
-    def build(wide: bool) -> Table:
-        table = _table(caption=count_of_awards(len(selected), lang, total))
-        table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
-        table.add_column(labels["level"], no_wrap=True)
-        if wide:
-            table.add_column(labels["category"], ratio=2)
-            table.add_column(labels["laureate"], ratio=2)
-        table.add_column(labels["title"] if wide else WORDS[lang]["award"], ratio=5, min_width=id_width)
+    def add_rows(table: Table, layout: Layout) -> None:
         for rank, award in enumerate(selected, 1):
-            names = [] if wide else [f"{award.laureate} · {award.category}"]
-            cell = _award_cell(award, *names, Text(award.id, style="dim"))
-            table.add_row(str(rank), medal(award.level, lang), *([Text(award.category), Text(award.laureate)] if wide else []), cell)
-        return table
+            names = [Text(award.category), Text(award.laureate)] if layout == "wide" else []
+            under = _title_lines(award, lang, layout, f"{award.laureate} · {award.category}")
+            table.add_row(*_row_start(rank, award, lang, layout), *names, _award_cell(award, *under, Text(award.id, style="dim")))
 
-    wide_from = _needed_width(rank_width, level_width, NAME_COLUMN_MIN_WIDTH, NAME_COLUMN_MIN_WIDTH, id_width)
-    return _FittedTable(build, wide_from)
+    return _FittedTable(lambda layout, width: grid(layout, width, add_rows, FIELD_LABELS[lang]["title"]), needs)
 
 
 def award_rows(selected: Iterable[Award], lang: Lang) -> Iterable[list[str]]:
@@ -337,25 +377,18 @@ def hits_table(found: Sequence[Hit], lang: Lang, *, total: int | None = None) ->
     """Search results, best first, numbered: the title, the id and the summary snippet."""
     from rich.text import Text
 
-    labels = FIELD_LABELS[lang]
     shown = [hit.award for hit in found]
-    rank_width, level_width = _rank_and_level_widths(len(found), shown, lang)
-    id_width = _longest_id(shown)
+    grid, needs = _awards_grid(shown, lang, count_of_awards(len(found), lang, total), ("laureate",))
 
-    def build(wide: bool) -> Table:
-        table = _table(caption=count_of_awards(len(found), lang, total))
-        table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
-        table.add_column(labels["level"], no_wrap=True)
-        if wide:
-            table.add_column(labels["laureate"], ratio=1)
-        table.add_column(WORDS[lang]["award"], ratio=4, min_width=id_width)
+    def add_rows(table: Table, layout: Layout) -> None:
         for rank, hit in enumerate(found, 1):
-            lines = [Text(hit.award.id, style="dim"), snippet(hit.snippet)]
-            cell = _award_cell(hit.award, *([] if wide else [hit.award.laureate]), *lines)
-            table.add_row(str(rank), medal(hit.award.level, lang), *([Text(hit.award.laureate)] if wide else []), cell)
-        return table
+            award = hit.award
+            names = [Text(award.laureate)] if layout == "wide" else []
+            under = _title_lines(award, lang, layout, award.laureate)
+            cell = _award_cell(award, *under, Text(award.id, style="dim"), snippet(hit.snippet))
+            table.add_row(*_row_start(rank, award, lang, layout), *names, cell)
 
-    return _FittedTable(build, _needed_width(rank_width, level_width, NAME_COLUMN_MIN_WIDTH, id_width))
+    return _FittedTable(lambda layout, width: grid(layout, width, add_rows, WORDS[lang]["award"]), needs)
 
 
 def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
