@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tmux_terminal import Terminal
 from rich.console import Console
 from rich.text import Text
+from tmux_terminal import Terminal
 
 from territoria_cli import views
 from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS

@@ -150,14 +150,17 @@ def _epilog(*paragraphs: str) -> str:
 class _Translated:
     """Help pages in the reader's language: the command's texts, Typer's headings and the usage line."""
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from territoria_cli.click_messages import install_typer_translations
+
+        install_typer_translations()
         values = _help_values()
         i18n.translate_help(self, values, self.get_params(ctx))  # type: ignore[attr-defined]
         for command in getattr(self, "commands", {}).values():
             i18n.translate_help(command, values, command.params)
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
-    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
@@ -204,9 +207,6 @@ class _TerritoriaGroup(_Translated, TyperGroup):
     ) -> Any:
         arguments = list(sys.argv[1:] if args is None else args)
         i18n.set_language(i18n.language_from(arguments, os.environ))
-        from territoria_cli.click_messages import install_typer_translations, usage_message
-
-        install_typer_translations()
         if COMPLETE_VAR in os.environ:
             from territoria_cli import completion
 
@@ -229,6 +229,8 @@ class _TerritoriaGroup(_Translated, TyperGroup):
         except Exception as error:
             if not _is_click_error(error):
                 raise
+            from territoria_cli.click_messages import usage_message
+
             context = getattr(error, "ctx", None)  # usage errors carry the command they are about
             hint = _(" (see '{command} --help')").format(command=context.command_path) if context is not None else ""
             _error(f"{usage_message(error)}{hint}")

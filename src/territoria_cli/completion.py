@@ -35,8 +35,6 @@ from typer._completion_classes import BashComplete, FishComplete, ZshComplete
 
 from territoria_cli.text import fold
 
-SHELLS = ("bash", "zsh", "fish")
-
 #: Where a word starts inside a value: after a space, hyphen, slash, apostrophe or dot.
 _WORD_START = re.compile(r"(?:^|(?<=[\s\-/'.]))")
 
@@ -133,13 +131,19 @@ class Fish(_ForgivingMatch, FishComplete):
     source_template = FISH_SCRIPT
 
 
+
+#: The class answering each shell.
+SHELL_CLASSES: dict[str, Any] = {"bash": Bash, "zsh": Zsh, "fish": Fish}
+#: The shells territoria completes.
+SHELLS = tuple(SHELL_CLASSES)
+
+
 def register() -> None:
     """Answer the shells' completion requests with the classes above (replacing Typer's)."""
-    for name, shell_class in zip(SHELLS, (Bash, Zsh, Fish), strict=True):
+    for name, shell_class in SHELL_CLASSES.items():
         add_completion_class(shell_class, name)
 
 
 def script(shell: str, prog_name: str, complete_var: str) -> str:
     """The script that the user's shell sources to complete ``prog_name``."""
-    shell_class = {"bash": Bash, "zsh": Zsh, "fish": Fish}[shell]
-    return shell_class(None, {}, prog_name, complete_var).source().strip() + "\n"  # type: ignore[arg-type]
+    return str(SHELL_CLASSES[shell](None, {}, prog_name, complete_var).source()).strip() + "\n"

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from territoria_cli.errors import Failure, UsageError
 from territoria_cli.i18n import N_, _
-from territoria_cli.model import KINDS, LEVELS, Award, parse_kind, parse_level
+from territoria_cli.model import LEVELS, Award, parse_kind, parse_level
 from territoria_cli.text import fold, name_key, quoted
 
 # --------------------------------------------------------------------------- reading typed values

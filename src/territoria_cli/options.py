@@ -31,7 +31,6 @@ from territoria_cli.i18n import LANG_ENV_VAR, N_
 from territoria_cli.model import Lang
 from territoria_cli.store import STORE_ENV_VAR
 
-
 # ---------------------------------------------------------------- completion
 
 # Completion callbacks return every candidate: territoria's shell classes

@@ -35,7 +35,7 @@ FIELDS: dict[str, Callable[[Award], list[str]]] = {
 }
 
 #: Fields listed in a fixed order rather than by frequency.
-_NATURAL_ORDER: dict[str, Callable[[str], object]] = {
+_NATURAL_ORDER: dict[str, Callable[[str], int]] = {
     "level": lambda value: LEVELS.index(value),  # type: ignore[arg-type]
     "kind": lambda value: KINDS.index(value),  # type: ignore[arg-type]
     "year": int,

@@ -264,6 +264,9 @@ def _awards_grid(
     id_width = max((len(award.id) for award in awards_shown), default=0)
 
     needs = _needs(rank, level, id_width, len(name_columns))
+    naturals = [
+        max([len(FIELD_LABELS[lang][field]), *(len(getattr(award, field)) for award in awards_shown)]) for field in name_columns
+    ]
 
     def build(layout: Layout, width: int, add_rows: Callable[[Table, Layout], None], wide_header: str) -> Table:
         labels = FIELD_LABELS[lang]
@@ -273,14 +276,25 @@ def _awards_grid(
             table.add_column(labels["level"], no_wrap=True)
         if layout == "wide":
             # Long names wrap within their share, so that Rich never narrows the id's column to fit them.
-            share = (width - needs["compact"]) // len(name_columns) - CELL_PADDING
-            for field in name_columns:
+            shares = _shares(width - needs["compact"] - CELL_PADDING * len(name_columns), naturals)
+            for field, share in zip(name_columns, shares, strict=True):
                 table.add_column(labels[field], max_width=share, overflow="fold")
         table.add_column(wide_header if layout == "wide" else WORDS[lang]["award"], min_width=id_width)
         add_rows(table, layout)
         return table
 
     return build, needs
+
+
+def _shares(room: int, naturals: Sequence[int]) -> list[int]:
+    """Widths for name columns sharing ``room``: a narrow column keeps its width, the others split the rest."""
+    shares = [0] * len(naturals)
+    left = len(naturals)
+    for position in sorted(range(len(naturals)), key=lambda at: naturals[at]):
+        shares[position] = min(naturals[position], room // left)
+        room -= shares[position]
+        left -= 1
+    return shares
 
 
 def _row_start(rank: int, award: Award, lang: Lang, layout: Layout) -> list[Text | str]:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from territoria_cli.errors import StoreError
-from territoria_cli.i18n import _
 from territoria_cli.formats.columns import YES_NO, header, row
+from territoria_cli.i18n import _
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, Lang, parse_level
 from territoria_cli.text import fold, quoted
 

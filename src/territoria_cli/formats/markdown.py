@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from territoria_cli.errors import UsageError
-from territoria_cli.i18n import _
 from territoria_cli.formats.columns import header, row
+from territoria_cli.i18n import _
 from territoria_cli.model import Award, Lang
 from territoria_cli.text import quoted
 

@@ -57,8 +57,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from territoria_cli.errors import UsageError
-from territoria_cli.i18n import _
 from territoria_cli.filters import NO_FILTERS, Filters, level_rank
+from territoria_cli.i18n import _
 from territoria_cli.model import Award
 from territoria_cli.text import fold, fold_with_offsets, folded_length, quoted
 
