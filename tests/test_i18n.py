@@ -71,3 +71,36 @@ def test_messages_follow_the_language():
         assert i18n.ngettext("{count} award", "{count} awards", 1).format(count=1) == "1 award"
     finally:
         i18n.set_language(i18n.DEFAULT_LANGUAGE)
+
+
+CATALOGUE_READS = """
+import sys
+read = []
+sys.addaudithook(lambda event, args: read.append(str(args[0])) if event == "open" and str(args[0]).endswith(".mo") else None)
+from territoria_cli.__main__ import main
+sys.argv = ["territoria", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nREAD " + repr([path.rsplit("/", 1)[-1] for path in read]))
+"""
+
+
+def catalogue_reads(*args: str, **env: str) -> list[str]:
+    """The catalogue files a real ``territoria ARGS`` process opens (an audit hook sees every open)."""
+    import ast
+    import os
+    import subprocess
+    import sys
+
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("TERRITORIA_")} | env
+    result = subprocess.run([sys.executable, "-c", CATALOGUE_READS, *args], capture_output=True, text=True, env=environment)
+    return ast.literal_eval(result.stderr.rsplit("READ ", 1)[1])
+
+
+def test_the_catalogue_is_read_only_when_a_message_is_shown():
+    """Start-up: a piped list prints no message, so it does not even open the catalogue."""
+    assert catalogue_reads("list", "--level", "or") == []
+    assert catalogue_reads("list", "--level", "platine") == ["territoria.mo"]
+    assert catalogue_reads("list", "--level", "platine", TERRITORIA_LANG="en") == []  # English is the source

@@ -49,6 +49,8 @@ _EXPORTS = {
     "sort_awards": "filters",
     "select": "filters",
     "find_award": "filters",
+    "find_awards": "filters",
+    "count_values": "values",
     "search_store": "search",
     "parse_query": "search",
     "suggest": "search",

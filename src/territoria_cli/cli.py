@@ -48,6 +48,7 @@ from territoria_cli.options import (
     completing_ids,
     with_filters,
 )
+from territoria_cli.values import FIELDS as VALUE_FIELDS
 
 PROGRAM = "territoria"
 #: Set by a shell that asks for completions (see :mod:`territoria_cli.completion`).
@@ -125,8 +126,6 @@ def _global_options_in_place(args: list[str], commands: Sequence[str]) -> list[s
 
 def _help_values() -> dict[str, str]:
     """What help texts quote from the code, filled in after translation: one message whatever the lists hold."""
-    from territoria_cli.values import FIELDS
-
     return {
         "program": PROGRAM,
         "levels": ", ".join(LEVELS),
@@ -136,7 +135,7 @@ def _help_values() -> dict[str, str]:
         "default_format": EXPORT_FORMATS[0],
         "extensions": ", ".join("." + name for name in EXPORT_FORMATS),
         "columns": ", ".join(DEFAULT_COLUMNS),
-        "fields": ", ".join(FIELDS),
+        "fields": ", ".join(VALUE_FIELDS),
         "search_columns": ", ".join(views.SEARCH_COLUMNS),
         "highlight": views.SEARCH_HIGHLIGHT,
     }
@@ -482,7 +481,7 @@ def values(
     filters: FilterValues,
     field: Annotated[
         str,
-        typer.Argument(metavar="FIELD", help=N_("What to list: {fields}."), autocompletion=completing(("category", "level", "region", "department", "kind", "sponsor", "laureate", "year"))),
+        typer.Argument(metavar="FIELD", help=N_("What to list: {fields}."), autocompletion=completing(tuple(VALUE_FIELDS))),
     ],
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -490,9 +489,9 @@ def values(
 ) -> None:
     """List the values a filter accepts, with how many awards each keeps."""
     from territoria_cli.filters import resolve_choice, select
-    from territoria_cli.values import FIELDS, count_values
+    from territoria_cli.values import count_values
 
-    chosen = resolve_choice(field, FIELDS, "field")
+    chosen = resolve_choice(field, VALUE_FIELDS, "field")
     counts = count_values(select(store.load_awards(store.resolve_store_path(db)), filters), chosen)
     views.value_counts(chosen, counts, views.Output(lang, as_json))
 
@@ -647,7 +646,7 @@ def import_file(
         N_(
             "Values with spaces or accents are quoted for the shell; what you type matches\n"
             "any word of a value, accents and case aside (qualite, unicef, saverdun). Ids\n"
-            "complete after show, similar and export --id."
+            "complete after show and export --id."
         ),
     ),
 )

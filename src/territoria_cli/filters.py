@@ -5,7 +5,7 @@ that accents and case never matter to the user; names also ignore hyphens,
 apostrophes and "Saint"/"St", and a value may be a word of a name
 (``--category unicef``). A repeated option keeps what matches any of its values.
 
-A *reference* (``show``, ``similar``, ``export --id``) is what people copy
+A *reference* (``show``, ``export --id``) is what people copy
 from a table: a whole id, its beginning, a part only one id has
 (``saverdun``, ``recup velos``), or the ``#`` of a row of the last list or
 search shown in a terminal (kept by :mod:`territoria_cli.last_results`).

@@ -4,7 +4,7 @@ A terminal ``list`` or ``search`` numbers its rows (the ``#`` column) and
 writes their ids, in order, to ``last-results.json`` in the user's cache
 folder (``platformdirs.user_cache_dir("territoria")``: ``~/.cache/territoria``
 on Linux, one per user, shared by all of that user's terminals, as a shell's
-history file is). ``show``, ``similar`` and ``export --id`` read it back.
+history file is). ``show`` and ``export --id`` read it back.
 Piped output shows no numbers and remembers nothing: a script never changes
 what ``show 2`` means for the person at the keyboard.
 """
