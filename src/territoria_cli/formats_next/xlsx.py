@@ -1,0 +1,143 @@
+"""Real Excel workbooks, through XlsxWriter (chosen by measurement: see pyproject.toml).
+
+A workbook is a list of :class:`Sheet`: a header row (bold, frozen, with an
+autofilter), rows of text and numbers, column widths from the content, long
+texts wrapped, and optionally a native bar chart of the sheet's counts.
+
+Safety: every text goes through ``write_string``, never ``write``: a cell
+``=HYPERLINK(...)`` stays text (nothing is ever a formula), a département
+``09`` or ``2A`` stays text instead of becoming the number 9, and a URL is
+not turned into a link. Control characters (which show nothing, and which
+Excel alone would decode) are dropped, as in the documents. Only integers are written as numbers (years, counts), so that
+they sort and sum. XlsxWriter is imported here only, when a workbook is
+asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from territoria_cli.export import cell_value, header
+from territoria_cli.formats_next.report import document_text, group_awards
+from territoria_cli.model import Award, Lang
+
+#: Columns whose text is long: wrapped, in a wide column.
+WRAPPED_COLUMNS = frozenset({"summary", "laureates", "budget"})
+WRAPPED_WIDTH = 80
+MAX_WIDTH = 50
+#: Excel's limits for a sheet name: 31 characters, none of []:*?/\ .
+_SHEET_NAME_LENGTH = 31
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+SHEET_WORDS: dict[Lang, str] = {"fr": "Prix", "en": "Awards"}
+
+
+class Chart(NamedTuple):
+    """A bar chart of the sheet: labels from column 0, one series per value column (stacked when several)."""
+
+    title: str
+    value_columns: tuple[int, ...]
+
+
+class Sheet(NamedTuple):
+    name: str
+    head: Sequence[str]
+    rows: Sequence[Sequence[str | int]]
+    wrapped: frozenset[int] = frozenset()
+    chart: Chart | None = None
+
+
+def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """The workbook's bytes; sheet names are made valid and unique here."""
+    import xlsxwriter  # type: ignore[import-untyped]  # no stubs; the calls are checked by tests
+
+    buffer = io.BytesIO()
+    # The three "strings_to_*" conversions are off anyway with write_string; said twice for the reader.
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
+    bold = workbook.add_format({"bold": True, "bg_color": "#EEEEEE", "bottom": 1})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    top = workbook.add_format({"valign": "top"})
+    used: set[str] = set()
+    for sheet in sheets:
+        name = _sheet_name(sheet.name, used)
+        worksheet = workbook.add_worksheet(name)
+        for column, label in enumerate(sheet.head):
+            worksheet.write_string(0, column, label, bold)
+        for number, cells in enumerate(sheet.rows, 1):
+            for column, value in enumerate(cells):
+                style = wrap if column in sheet.wrapped else top
+                if isinstance(value, int):
+                    worksheet.write_number(number, column, value, style)
+                else:
+                    worksheet.write_string(number, column, value, style)
+        worksheet.freeze_panes(1, 0)
+        worksheet.autofilter(0, 0, max(len(sheet.rows), 1), max(len(sheet.head) - 1, 0))
+        for column in range(len(sheet.head)):
+            worksheet.set_column(column, column, _width(sheet, column))
+        if sheet.chart is not None and sheet.rows:
+            _add_chart(workbook, worksheet, name, sheet)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _width(sheet: Sheet, column: int) -> float:
+    if column in sheet.wrapped:
+        return WRAPPED_WIDTH
+    longest = max((len(str(cells[column])) for cells in [sheet.head, *sheet.rows]), default=0)
+    return min(longest + 2, MAX_WIDTH)
+
+
+def _add_chart(workbook, worksheet, name: str, sheet: Sheet) -> None:  # type: ignore[no-untyped-def]
+    assert sheet.chart is not None
+    stacked = len(sheet.chart.value_columns) > 1
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"} if stacked else {"type": "bar"})
+    last = len(sheet.rows)
+    for column in sheet.chart.value_columns:
+        chart.add_series(
+            {
+                "name": [name, 0, column],
+                "categories": [name, 1, 0, last, 0],
+                "values": [name, 1, column, last, column],
+                "gap": 50,
+            }
+        )
+    chart.set_title({"name": sheet.chart.title})
+    chart.set_y_axis({"reverse": True})  # first row at the top, as in the table
+    chart.set_legend({"none": True} if not stacked else {"position": "bottom"})
+    chart.set_size({"width": 640, "height": max(240, 22 * last + 100)})
+    worksheet.insert_chart(1, len(sheet.head) + 1, chart)
+
+
+def _sheet_name(wanted: str, used: set[str]) -> str:
+    """A valid, unique sheet name close to ``wanted`` ("Aménagement / Urbanisme" -> "Aménagement - Urbanisme")."""
+    base = _NOT_IN_SHEET_NAME.sub("-", wanted).strip("' ") or "-"
+    name, number = base[:_SHEET_NAME_LENGTH], 1
+    while name.lower() in used:
+        number += 1
+        suffix = f" ({number})"
+        name = base[: _SHEET_NAME_LENGTH - len(suffix)] + suffix
+    used.add(name.lower())
+    return name
+
+
+def award_sheets(awards: Sequence[Award], columns: Sequence[str], lang: Lang, group_by: str | None = None) -> list[Sheet]:
+    """One sheet of awards, or one per group (named after it) with ``group_by``."""
+    wrapped = frozenset(position for position, column in enumerate(columns) if column in WRAPPED_COLUMNS)
+    head = header(columns, lang)
+    return [
+        Sheet(
+            name=SHEET_WORDS[lang] if name is None else name,
+            head=head,
+            rows=[[_cell(award, column, lang) for column in columns] for award in members],
+            wrapped=wrapped,
+        )
+        for name, members in group_awards(awards, group_by, lang).items()
+    ]
+
+
+def _cell(award: Award, column: str, lang: Lang) -> str | int:
+    return award.year if column == "year" else document_text(cell_value(award, column, lang))
