@@ -32,7 +32,9 @@ def test_a_sheet_of_awards_with_frozen_bold_filtered_header(real_awards):
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:I39"
-    assert sheet["I2"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
+    assert sheet["I2"].alignment.wrap_text and sheet["A2"].alignment.vertical == "top"
+    assert sheet.row_dimensions[2].height >= 15 * 6  # the summary's lines show whole
+    assert sheet.row_dimensions[1].height is None
     width = {letter: sheet.column_dimensions[letter].width for letter in "ABCI"}
     assert width["I"] > width["A"] > width["C"] and width["B"] < 10
 

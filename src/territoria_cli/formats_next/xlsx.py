@@ -16,6 +16,7 @@ asked for.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -24,9 +25,12 @@ from territoria_cli.export import cell_value, header
 from territoria_cli.formats_next.report import document_text, group_awards
 from territoria_cli.model import Award, Lang
 
-#: Columns whose text is long: wrapped, in a wide column.
-WRAPPED_COLUMNS = frozenset({"summary", "laureates", "budget"})
-WRAPPED_WIDTH = 80
+#: Columns whose text is long: a wide column whatever the content.
+WIDE_COLUMNS = frozenset({"summary", "laureates", "budget"})
+WIDE_WIDTH = 80
+#: Points per line of 11-point text, and Excel's highest row.
+LINE_HEIGHT = 15
+MAX_ROW_HEIGHT = 409
 MAX_WIDTH = 50
 #: Excel's limits for a sheet name: 31 characters, none of []:*?/\ .
 _SHEET_NAME_LENGTH = 31
@@ -45,7 +49,7 @@ class Sheet(NamedTuple):
     name: str
     head: Sequence[str]
     rows: Sequence[Sequence[str | int]]
-    wrapped: frozenset[int] = frozenset()
+    wide: frozenset[int] = frozenset()
     chart: Chart | None = None
 
 
@@ -59,34 +63,47 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     )
     bold = workbook.add_format({"bold": True, "bg_color": "#EEEEEE", "bottom": 1})
+    # Every cell wraps: a text longer than its column (capped at MAX_WIDTH) shows whole instead of being cut.
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    top = workbook.add_format({"valign": "top"})
     used: set[str] = set()
     for sheet in sheets:
         name = _sheet_name(sheet.name, used)
         worksheet = workbook.add_worksheet(name)
         for column, label in enumerate(sheet.head):
             worksheet.write_string(0, column, label, bold)
+        widths = [_width(sheet, column) for column in range(len(sheet.head))]
         for number, cells in enumerate(sheet.rows, 1):
+            lines = max((_lines(value, width) for value, width in zip(cells, widths, strict=True)), default=1)
+            if lines > 1:  # neither Excel nor LibreOffice grows a row to its wrapped text on opening
+                worksheet.set_row(number, min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT))
             for column, value in enumerate(cells):
-                style = wrap if column in sheet.wrapped else top
                 if isinstance(value, int):
-                    worksheet.write_number(number, column, value, style)
+                    worksheet.write_number(number, column, value, wrap)
                 else:
-                    worksheet.write_string(number, column, value, style)
+                    worksheet.write_string(number, column, value, wrap)
+        # Printed: A4 landscape, one page wide, the header row on every page.
+        worksheet.set_paper(9)
+        worksheet.set_landscape()
+        worksheet.fit_to_pages(1, 0)
+        worksheet.repeat_rows(0)
         worksheet.freeze_panes(1, 0)
         worksheet.autofilter(0, 0, max(len(sheet.rows), 1), max(len(sheet.head) - 1, 0))
-        for column in range(len(sheet.head)):
-            worksheet.set_column(column, column, _width(sheet, column))
+        for column, width in enumerate(widths):
+            worksheet.set_column(column, column, width)
         if sheet.chart is not None and sheet.rows:
             _add_chart(workbook, worksheet, name, sheet)
     workbook.close()
     return buffer.getvalue()
 
 
+def _lines(value: str | int, width: float) -> int:
+    """Lines a wrapped cell takes in a column ``width`` characters wide (an estimate: fonts are proportional)."""
+    return sum(max(1, math.ceil(len(line) / width)) for line in str(value).split("\n"))
+
+
 def _width(sheet: Sheet, column: int) -> float:
-    if column in sheet.wrapped:
-        return WRAPPED_WIDTH
+    if column in sheet.wide:
+        return WIDE_WIDTH
     longest = max((len(str(cells[column])) for cells in [sheet.head, *sheet.rows]), default=0)
     return min(longest + 2, MAX_WIDTH)
 
@@ -105,10 +122,10 @@ def _add_chart(workbook, worksheet, name: str, sheet: Sheet) -> None:  # type: i
                 "gap": 50,
             }
         )
-    chart.set_title({"name": sheet.chart.title})
     chart.set_y_axis({"reverse": True})  # first row at the top, as in the table
     chart.set_legend({"none": True} if not stacked else {"position": "bottom"})
-    chart.set_size({"width": 640, "height": max(240, 22 * last + 100)})
+    chart.set_title({"name": sheet.chart.title, "name_font": {"size": 12}})
+    chart.set_size({"width": 520, "height": max(220, 20 * last + 90)})
     worksheet.insert_chart(1, len(sheet.head) + 1, chart)
 
 
@@ -126,14 +143,14 @@ def _sheet_name(wanted: str, used: set[str]) -> str:
 
 def award_sheets(awards: Sequence[Award], columns: Sequence[str], lang: Lang, group_by: str | None = None) -> list[Sheet]:
     """One sheet of awards, or one per group (named after it) with ``group_by``."""
-    wrapped = frozenset(position for position, column in enumerate(columns) if column in WRAPPED_COLUMNS)
+    wide = frozenset(position for position, column in enumerate(columns) if column in WIDE_COLUMNS)
     head = header(columns, lang)
     return [
         Sheet(
             name=SHEET_WORDS[lang] if name is None else name,
             head=head,
             rows=[[_cell(award, column, lang) for column in columns] for award in members],
-            wrapped=wrapped,
+            wide=wide,
         )
         for name, members in group_awards(awards, group_by, lang).items()
     ]
