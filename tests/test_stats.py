@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from territoria_cli.errors import UsageError
 from territoria_cli.filters import build_filters, filter_awards
 from territoria_cli.stats import compute_stats, count_by, counts_document, counts_table, parse_by
 
@@ -170,5 +171,5 @@ def test_counts_document_uses_codes_and_lists_zeros(real_awards):
 
 def test_parse_by():
     assert parse_by(["Region", "level", "region"]) == ("region", "level")
-    with pytest.raises(ValueError, match="cannot count by 'price'; choose among: level, category, kind"):
+    with pytest.raises(UsageError, match="cannot count by 'price'; choose among: level, category, kind"):
         parse_by(["price"])

@@ -31,7 +31,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from territoria_cli.errors import UsageError
 from territoria_cli.model import (
+    BY_FIELDS,
     FIELD_LABELS,
     KIND_LABELS,
     KINDS,
@@ -138,9 +140,6 @@ def _awards_by_kind(awards: Sequence[Award]) -> dict[Kind, int]:
 
 # --------------------------------------------------------------------------- counts by any field
 
-#: What ``stats --by`` accepts, in the order the help lists them.
-BY_FIELDS: tuple[str, ...] = ("level", "category", "kind", "region", "department", "sponsor", "year", "laureate")
-
 #: The keys an award counts under, per field (a set: a joint dossier may give several).
 _KEYS_OF: dict[str, Callable[[Award], Iterable[str]]] = {
     "level": lambda award: (award.level,),
@@ -181,11 +180,11 @@ class Counts(NamedTuple):
 
 
 def parse_by(fields: Iterable[str]) -> tuple[str, ...]:
-    """The fields of ``--by``, any case, each once; raises ValueError naming the valid ones."""
+    """The fields of ``--by``, any case, each once; raises UsageError naming the valid ones."""
     parsed = tuple(dict.fromkeys(field.strip().lower() for field in fields))
     unknown = [field for field in parsed if field not in BY_FIELDS]
     if unknown:
-        raise ValueError(f"cannot count by {quoted(unknown[0])}; choose among: {', '.join(BY_FIELDS)}")
+        raise UsageError(f"cannot count by {quoted(unknown[0])}; choose among: {', '.join(BY_FIELDS)}")
     return parsed
 
 
@@ -239,7 +238,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "by_level": "Par niveau",
         "by_category": "Par catégorie",
         "by_kind": "Par type de collectivité",
-        "kind_note": "Un prix conjoint compte pour chacun de ses types ; une collectivité compte une fois.",
+        "kind_note": "Un prix conjoint compte pour chacun de ses types.",
         "by_region": "Par région (prix)",
         "repeat": "Lauréats primés plusieurs fois",
     },
@@ -253,7 +252,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "by_level": "By level",
         "by_category": "By category",
         "by_kind": "By kind of body",
-        "kind_note": "A joint award counts under each of its kinds; a public body counts once.",
+        "kind_note": "A joint award counts under each of its kinds.",
         "by_region": "By region (awards)",
         "repeat": "Laureates with several awards",
     },
@@ -267,9 +266,11 @@ class Table(NamedTuple):
     title: str
     head: tuple[str, ...]
     rows: tuple[tuple[str | int, ...], ...]
-    #: The columns of counts a chart draws (stacked when several); the bar of a terminal uses the first.
+    #: The columns of counts a chart draws (stacked when several).
     chart_columns: tuple[int, ...] = (1,)
     note: str | None = None
+    #: How many columns of labels come first; the count after them is the one a terminal bar shows.
+    labels: int = 1
 
 
 def key_label(field: str, key: str, lang: Lang) -> str:
@@ -308,7 +309,8 @@ def counts_table(counts: Counts, lang: Lang) -> Table:
         (*(key_label(field, key, lang) for field, key in zip(counts.fields, combination, strict=True)), counts.counts[combination])
         for combination in combinations
     )
-    return Table(name, title, (*(labels[field] for field in counts.fields), words["awards"]), rows, (len(counts.fields),))
+    head = (*(labels[field] for field in counts.fields), words["awards"])
+    return Table(name, title, head, rows, chart_columns=(len(counts.fields),), labels=len(counts.fields))
 
 
 def counts_document(counts: Counts) -> list[dict[str, Any]]:

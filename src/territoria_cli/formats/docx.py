@@ -21,7 +21,8 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from territoria_cli.formats_next.report import Report
+from territoria_cli.formats.report import Report, build_report, report_columns
+from territoria_cli.model import Award, Lang
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
@@ -95,3 +96,16 @@ def to_docx(report: Report, columns: Sequence[str]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def write(
+    awards: Sequence[Award],
+    columns: Sequence[str] | None,
+    lang: Lang = "fr",
+    *,
+    group_by: str | None = None,
+    title: str | None = None,
+) -> bytes:
+    """The registry's entry point: ``columns`` are those of each group's short table."""
+    shown = report_columns(columns)
+    return to_docx(build_report(awards, lang, columns=shown, group_by=group_by, title=title), shown)

@@ -19,12 +19,19 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from territoria_cli.export import cell_value, header
-from territoria_cli.formats_next.report import document_text, group_awards
+from territoria_cli.formats.columns import cell_value, header
+from territoria_cli.formats.report import document_text, group_awards
 from territoria_cli.model import Award, Lang
 
+if TYPE_CHECKING:
+    from territoria_cli.stats import Table
+
+#: The columns of a workbook without ``--columns``: what a spreadsheet user sorts and filters on, and the summary.
+XLSX_COLUMNS: tuple[str, ...] = (
+    "id", "year", "level", "category", "sponsor", "laureate", "kind", "department", "region", "title", "summary",
+)
 #: Columns whose text is long: a wide column whatever the content.
 WIDE_COLUMNS = frozenset({"summary", "laureates", "budget"})
 WIDE_WIDTH = 80
@@ -158,3 +165,15 @@ def award_sheets(awards: Sequence[Award], columns: Sequence[str], lang: Lang, gr
 
 def _cell(award: Award, column: str, lang: Lang) -> str | int:
     return award.year if column == "year" else document_text(cell_value(award, column, lang))
+
+
+def write(
+    awards: Sequence[Award], columns: Sequence[str] | None, lang: Lang = "fr", *, group_by: str | None = None
+) -> bytes:
+    """The registry's entry point: one sheet, or one per group."""
+    return to_xlsx(award_sheets(awards, columns or XLSX_COLUMNS, lang, group_by))
+
+
+def write_tables(tables: Sequence[Table], lang: Lang = "fr") -> bytes:
+    """``stats --format xlsx``: a sheet per table, each with its native bar chart (stacked for a cross-table)."""
+    return to_xlsx([Sheet(table.title, table.head, table.rows, chart=Chart(table.title, table.chart_columns)) for table in tables])

@@ -13,11 +13,12 @@ from html.parser import HTMLParser
 import pytest
 from markdown_it import MarkdownIt
 
-from territoria_cli.formats_next.docx import to_docx
-from territoria_cli.formats_next.html import to_html
-from territoria_cli.formats_next.markdown import markdown_text, to_markdown_report
-from territoria_cli.formats_next.report import REPORT_COLUMNS, build_report, paragraphs
-from territoria_cli.search import UsageError, sort_awards
+from territoria_cli.errors import UsageError
+from territoria_cli.filters import sort_awards
+from territoria_cli.formats.docx import to_docx
+from territoria_cli.formats.html import to_html
+from territoria_cli.formats.markdown import markdown_text, to_markdown_report
+from territoria_cli.formats.report import REPORT_COLUMNS, build_report, paragraphs
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def hostile(make_award):
 
 def expected_order(awards, group_by):
     """(group heading, [award titles]) in the order the report must follow."""
-    from territoria_cli.formats_next.report import group_awards
+    from territoria_cli.formats.report import group_awards
 
     return [(heading, [award.title for award in members]) for heading, members in group_awards(awards, group_by, "fr").items()]
 

@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from territoria_cli.formats_next.xlsx import Chart, Sheet, award_sheets, to_xlsx
-from territoria_cli.search import sort_awards
+from territoria_cli.filters import sort_awards
+from territoria_cli.formats.xlsx import Chart, Sheet, award_sheets, to_xlsx
 from territoria_cli.stats import compute_stats, count_by, counts_table, overview_tables
 
 COLUMNS = ("id", "year", "level", "category", "laureate", "department", "region", "title", "summary")

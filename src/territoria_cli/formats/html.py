@@ -9,9 +9,11 @@ its text and repeat table headers on each page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
-from territoria_cli.formats_next.report import Report
+from territoria_cli.formats.report import Report, build_report, report_columns
+from territoria_cli.model import Award, Lang
 
 STYLE = """
 body { font-family: Georgia, "Times New Roman", serif; max-width: 46em; margin: 2em auto; padding: 0 1em;
@@ -68,3 +70,15 @@ def to_html(report: Report) -> str:
 
 def _lines(paragraph: str) -> str:
     return "<br>".join(escape(line) for line in paragraph.split("\n"))
+
+
+def write(
+    awards: Sequence[Award],
+    columns: Sequence[str] | None,
+    lang: Lang = "fr",
+    *,
+    group_by: str | None = None,
+    title: str | None = None,
+) -> str:
+    """The registry's entry point: ``columns`` are those of each group's short table."""
+    return to_html(build_report(awards, lang, columns=report_columns(columns), group_by=group_by, title=title))

@@ -8,7 +8,7 @@ as real paragraphs. The Markdown, Word and HTML writers only lay this model
 out, so the three documents say the same thing in the same order.
 
 Grouping puts each award in exactly one group, keyed by the same cell text as
-the exports (:func:`territoria_cli.export.cell_value`): a joint dossier of a
+the exports (:func:`territoria_cli.formats.columns.cell_value`): a joint dossier of a
 commune and an EPCI is in the group "Commune ; EPCI", so the groups add up to
 the awards. Levels, years and départements come in their natural order (gold
 first, oldest year first, by code); categories, régions and kinds in the
@@ -22,13 +22,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from territoria_cli.export import cell_value, header
+from territoria_cli.errors import UsageError
+from territoria_cli.formats import GROUP_FIELDS
+from territoria_cli.formats.columns import cell_value, header
 from territoria_cli.model import FIELD_LABELS, LEVELS, Award, Lang
-from territoria_cli.search import UsageError
 from territoria_cli.text import quoted
 
-#: What ``--group-by`` accepts.
-GROUP_FIELDS: tuple[str, ...] = ("category", "level", "region", "department", "kind", "year")
 #: The short table of each group, unless ``--columns`` says otherwise.
 REPORT_COLUMNS: tuple[str, ...] = ("level", "laureate", "title")
 
@@ -72,6 +71,11 @@ class Report(NamedTuple):
         return 3 if any(group.heading is not None for group in self.groups) else 2
 
 
+def report_columns(columns: Sequence[str] | None) -> Sequence[str]:
+    """The short table's columns: those of ``--columns``, else level, laureate and title."""
+    return columns or REPORT_COLUMNS
+
+
 def document_text(text: str) -> str:
     """``text`` without the control characters a Word or HTML file cannot hold (they show nothing anyway)."""
     return _NOT_XML.sub("", text)
@@ -99,6 +103,7 @@ def group_awards(awards: Iterable[Award], field: str | None, lang: Lang) -> dict
     """Awards by the cell text of ``field`` (``None``: one group of all), groups in the order the module describes."""
     if field is None:
         return {None: list(awards)}
+    field = field.lower()
     if field not in GROUP_FIELDS:
         raise UsageError(f"cannot group by {quoted(field)}; choose among: {', '.join(GROUP_FIELDS)}")
     groups: dict[str | None, list[Award]] = {}
