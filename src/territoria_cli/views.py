@@ -395,6 +395,7 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
         categories.add_row(Text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
 
     kinds = _table(title=words["by_kind"], caption=words["kind_note"])
+    kinds.caption_justify = "left"
     kinds.add_column(FIELD_LABELS[lang]["kind"])
     kinds.add_column(words["bodies"], justify="right")
     kinds.add_column(words["awards"], justify="right")
@@ -405,7 +406,7 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
     regions = _count_table(words["by_region"], FIELD_LABELS[lang]["region"], lang)
     _add_counts(regions, figures.by_region.items())
 
-    parts: list[RenderableType] = [headline, levels, categories, kinds, regions]
+    parts: list[RenderableType] = [headline, levels, categories, kinds, Text(""), regions]  # a line after the note
     if figures.repeat_laureates:
         repeats = _count_table(words["repeat"], FIELD_LABELS[lang]["laureate"], lang)
         _add_counts(repeats, figures.repeat_laureates)
