@@ -259,6 +259,10 @@ WORDS: dict[Lang, dict[str, str]] = {
 }
 
 
+#: Gold, silver and bronze for charts (hex RGB, as spreadsheets take them).
+LEVEL_COLOURS: dict[str, str] = {"or": "#D4A017", "argent": "#A8A9AD", "bronze": "#CD7F32"}
+
+
 class Table(NamedTuple):
     """A table of counts as every format shows it: Markdown, CSV, a sheet with its bar chart, the terminal."""
 
@@ -266,8 +270,12 @@ class Table(NamedTuple):
     title: str
     head: tuple[str, ...]
     rows: tuple[tuple[str | int, ...], ...]
-    #: The columns of counts a chart draws (stacked when several).
+    #: The columns of counts a chart draws.
     chart_columns: tuple[int, ...] = (1,)
+    #: Whether those columns are parts of one whole (levels of a total: stacked bars) or side by side.
+    stacked: bool = False
+    #: Colours of the chart's series, when they mean something (medal colours for levels).
+    colours: tuple[str, ...] = ()
     note: str | None = None
     #: How many columns of labels come first; the count after them is the one a terminal bar shows.
     labels: int = 1
@@ -302,7 +310,8 @@ def counts_table(counts: Counts, lang: Lang) -> Table:
             (key_label(first, key, lang), counts.totals[key], *(counts.counts.get((key, other), 0) for other in columns))
             for key in counts.keys[0]
         )
-        return Table(name, title, head, crossed, chart_columns=tuple(range(2, len(head))))
+        colours = tuple(LEVEL_COLOURS[key] for key in columns) if second == "level" else ()
+        return Table(name, title, head, crossed, chart_columns=tuple(range(2, len(head))), stacked=True, colours=colours)
     rank = [{key: position for position, key in enumerate(keys)} for keys in counts.keys]
     combinations = sorted(counts.counts, key=lambda combination: [rank[n][key] for n, key in enumerate(combination)])
     rows: tuple[tuple[str | int, ...], ...] = tuple(
@@ -342,6 +351,8 @@ def overview_tables(stats: Stats, lang: Lang) -> list[Table]:
             tuple((category, sum(per.values()), *(per.get(level, 0) for level in LEVELS))
                   for category, per in stats.by_category.items()),
             chart_columns=(2, 3, 4),
+            stacked=True,
+            colours=tuple(LEVEL_COLOURS.values()),
         ),
         Table(
             "by_kind",

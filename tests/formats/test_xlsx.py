@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from territoria_cli.filters import sort_awards
-from territoria_cli.formats.xlsx import Chart, Sheet, award_sheets, to_xlsx
+from territoria_cli.formats.xlsx import Chart, Sheet, award_sheets, to_xlsx, write_tables
 from territoria_cli.stats import compute_stats, count_by, counts_table, overview_tables
 
 COLUMNS = ("id", "year", "level", "category", "laureate", "department", "region", "title", "summary")
@@ -76,8 +76,7 @@ def charts(data: bytes) -> list[str]:
 
 def test_stats_tables_get_a_native_bar_chart_each(real_awards):
     tables = overview_tables(compute_stats(real_awards), "fr") + [counts_table(count_by(real_awards, ("region", "level")), "fr")]
-    sheets = [Sheet(table.title, table.head, table.rows, chart=Chart(table.title, table.chart_columns)) for table in tables]
-    data = to_xlsx(sheets)
+    data = write_tables(tables)
     book = read(data)
     assert book.sheetnames == [
         "Par niveau", "Par catégorie", "Par type de collectivité", "Par région (prix)",
@@ -87,6 +86,8 @@ def test_stats_tables_get_a_native_bar_chart_each(real_awards):
     found = charts(data)
     assert len(found) == 6 and all("<c:barChart>" in chart for chart in found)
     assert '<c:grouping val="stacked"/>' in found[1]  # gold, silver, bronze stacked per category
+    assert 'val="D4A017"' in found[1]  # in medal colours
+    assert '<c:grouping val="clustered"/>' in found[2]  # bodies and awards by kind side by side, not added up
     assert "'Par niveau'!$A$2:$A$4" in found[0] and "'Par niveau'!$B$2:$B$4" in found[0]
 
 

@@ -46,10 +46,14 @@ SHEET_WORDS: dict[Lang, str] = {"fr": "Prix", "en": "Awards"}
 
 
 class Chart(NamedTuple):
-    """A bar chart of the sheet: labels from column 0, one series per value column (stacked when several)."""
+    """A bar chart of the sheet: labels from column 0, one series per value column."""
 
     title: str
     value_columns: tuple[int, ...]
+    #: Parts of one whole (a total by level) stack; other series stand side by side.
+    stacked: bool = False
+    #: Fill colour per series ("#D4A017"); none: the spreadsheet's own.
+    colours: tuple[str, ...] = ()
 
 
 class Sheet(NamedTuple):
@@ -117,20 +121,20 @@ def _width(sheet: Sheet, column: int) -> float:
 
 def _add_chart(workbook, worksheet, name: str, sheet: Sheet) -> None:  # type: ignore[no-untyped-def]
     assert sheet.chart is not None
-    stacked = len(sheet.chart.value_columns) > 1
-    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"} if stacked else {"type": "bar"})
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"} if sheet.chart.stacked else {"type": "bar"})
     last = len(sheet.rows)
-    for column in sheet.chart.value_columns:
-        chart.add_series(
-            {
-                "name": [name, 0, column],
-                "categories": [name, 1, 0, last, 0],
-                "values": [name, 1, column, last, column],
-                "gap": 50,
-            }
-        )
+    for position, column in enumerate(sheet.chart.value_columns):
+        series = {
+            "name": [name, 0, column],
+            "categories": [name, 1, 0, last, 0],
+            "values": [name, 1, column, last, column],
+            "gap": 50,
+        }
+        if position < len(sheet.chart.colours):
+            series["fill"] = {"color": sheet.chart.colours[position]}
+        chart.add_series(series)
     chart.set_y_axis({"reverse": True})  # first row at the top, as in the table
-    chart.set_legend({"none": True} if not stacked else {"position": "bottom"})
+    chart.set_legend({"position": "bottom"} if len(sheet.chart.value_columns) > 1 else {"none": True})
     chart.set_title({"name": sheet.chart.title, "name_font": {"size": 12}})
     chart.set_size({"width": 520, "height": max(220, 20 * last + 90)})
     worksheet.insert_chart(1, len(sheet.head) + 1, chart)
@@ -176,4 +180,9 @@ def write(
 
 def write_tables(tables: Sequence[Table], lang: Lang = "fr") -> bytes:
     """``stats --format xlsx``: a sheet per table, each with its native bar chart (stacked for a cross-table)."""
-    return to_xlsx([Sheet(table.title, table.head, table.rows, chart=Chart(table.title, table.chart_columns)) for table in tables])
+    return to_xlsx([_counts_sheet(table) for table in tables])
+
+
+def _counts_sheet(table: Table) -> Sheet:
+    chart = Chart(table.title, table.chart_columns, stacked=table.stacked, colours=table.colours)
+    return Sheet(table.title, table.head, table.rows, chart=chart)
