@@ -1,0 +1,247 @@
+"""The official geography: régions, départements, communes and EPCI from INSEE's COG.
+
+Two files built by ``scripts/build_geography.py`` from Etalab's *découpage
+administratif* (the version and what it carries: docs/data.md, "Geography"):
+
+* ``geography.json`` (4 KB): the 18 régions and 101 départements, read when a
+  filter names a région or département, by ``stats`` (to list the ones that won
+  nothing) and by ``import``;
+* ``geography-bodies.tsv.gz`` (0.4 MB): the ~36,000 communes, municipal
+  arrondissements and EPCI, read only to link a body to its code and population
+  (``import``, and the build of ``data/awards.json``).
+
+This module is imported only by the commands and branches that need it, never at
+start-up, and each file is read at most once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from territoria_cli.text import fold, quoted
+
+_HERE = Path(__file__).parent
+REFERENCE_PATH = _HERE / "geography.json"
+BODIES_PATH = _HERE / "geography-bodies.tsv.gz"
+
+
+class UnknownPlace(ValueError):
+    """A région, département or body that the reference does not know; the message suggests one it does."""
+
+
+class Region(NamedTuple):
+    code: str
+    name: str
+    population: int
+
+
+class Departement(NamedTuple):
+    code: str
+    name: str
+    region: str  # the région's code
+    population: int
+
+
+class Body(NamedTuple):
+    """A commune, municipal arrondissement or EPCI of the reference."""
+
+    kind: str  # "commune", "arrondissement" or "epci", as in model.KINDS
+    code: str  # INSEE code, or SIREN for an EPCI
+    name: str
+    departments: tuple[str, ...]  # an EPCI may straddle two
+    population: int
+
+
+class _Reference(NamedTuple):
+    source: dict[str, Any]
+    regions: tuple[Region, ...]
+    departements: tuple[Departement, ...]
+
+
+@cache
+def _reference() -> _Reference:
+    data = json.loads(REFERENCE_PATH.read_text(encoding="utf-8"))
+    return _Reference(
+        data["source"],
+        tuple(Region(*row) for row in data["regions"]),
+        tuple(Departement(*row) for row in data["departements"]),
+    )
+
+
+def source() -> dict[str, Any]:
+    """Where the reference comes from: package, version, integrity, COG year, population year."""
+    return dict(_reference().source)
+
+
+def population_vintage() -> str:
+    """How a population is labelled for readers: "population municipale 2023 (INSEE, COG 2026)"."""
+    info = _reference().source
+    return f"population municipale {info['population']} (INSEE, COG {info['cog']})"
+
+
+def regions() -> tuple[Region, ...]:
+    """The 18 régions, in INSEE code order (overseas first, as the COG lists them)."""
+    return _reference().regions
+
+
+def departements() -> tuple[Departement, ...]:
+    """The 101 départements, in INSEE code order."""
+    return _reference().departements
+
+
+@cache
+def _region_by_code() -> dict[str, Region]:
+    return {region.code: region for region in regions()}
+
+
+@cache
+def _departement_by_code() -> dict[str, Departement]:
+    return {departement.code: departement for departement in departements()}
+
+
+def region_of(departement_code: str) -> Region | None:
+    """The région of a département code, or None for a code the reference does not know."""
+    departement = _departement_by_code().get(departement_code)
+    return _region_by_code()[departement.region] if departement else None
+
+
+def find_region(value: str) -> Region:
+    """The région a user means: its name folded ("ile-de-france"), a unique prefix ("bourg"), or its code.
+
+    Raises :class:`UnknownPlace` naming the closest régions.
+    """
+    wanted = _plain(value)
+    by_name = {_plain(region.name): region for region in regions()}
+    if wanted in by_name:
+        return by_name[wanted]
+    if wanted in _region_by_code():
+        return _region_by_code()[wanted]
+    return _unique_prefix(value, wanted, by_name, "région")
+
+
+def find_departement(value: str) -> Departement:
+    """The département a user means: its code ("2a" is 2A, "9" is 09) or its name or a unique prefix of it.
+
+    Raises :class:`UnknownPlace` naming the closest départements.
+    """
+    code = normalise_departement_code(value)
+    if code in _departement_by_code():
+        return _departement_by_code()[code]
+    wanted = _plain(value)
+    by_name = {_plain(departement.name): departement for departement in departements()}
+    if wanted in by_name:
+        return by_name[wanted]
+    if wanted and not wanted[0].isdigit():
+        return _unique_prefix(value, wanted, by_name, "département")
+    import difflib  # errors only
+
+    # Corsica was département 20 until 1976, and people still type it.
+    close = ["2A", "2B"] if code == "20" else difflib.get_close_matches(code, list(_departement_by_code()), n=3)
+    hint = (
+        f"; did you mean {_listing(f'{c} ({_departement_by_code()[c].name})' for c in close)}?"
+        if close
+        else "; expected a code such as 06, 2A, 75 or 971"
+    )
+    raise UnknownPlace(f"unknown département {quoted(value)}{hint}")
+
+
+_SHORT_CODE = re.compile(r"\d")
+
+
+def normalise_departement_code(value: str) -> str:
+    """A département code as the COG writes it: "9" is "09", "2a" is "2A"; other text is returned upper-cased."""
+    code = value.strip().upper()
+    return "0" + code if _SHORT_CODE.fullmatch(code) else code
+
+
+def _unique_prefix(value: str, wanted: str, by_name: dict[str, Any], what: str) -> Any:
+    prefixed = [place for name, place in by_name.items() if wanted and name.startswith(wanted)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise UnknownPlace(f"ambiguous {what} {quoted(value)}: it begins {_listing(p.name for p in prefixed)}")
+    import difflib  # errors only
+
+    close = difflib.get_close_matches(wanted, list(by_name), n=3)
+    hint = f"; did you mean {_listing(by_name[name].name for name in close)}?" if close else ""
+    raise UnknownPlace(f"unknown {what} {quoted(value)}{hint}")
+
+
+def _listing(names: Iterable[str]) -> str:
+    return ", ".join(names)
+
+
+# --------------------------------------------------------------------------- communes, arrondissements, EPCI
+
+# The words that say what kind of body a name is, and differ between the press
+# kit ("Communauté d'agglomération du Grand Dax", "Département du Loiret") and
+# the reference ("CA du Grand Dax", "Loiret"): dropped before names are compared.
+_KIND_WORDS = {
+    "epci": re.compile(r"(?:ca|cc|cu|communaute (?:d'agglomeration|de communes|urbaine)|metropole)\s+"),
+    "departement": re.compile(r"(?:departement|conseil departemental)\s+(?:du |de la |de l'|des |de |d')?"),
+    "region": re.compile(r"(?:region|conseil regional)\s+(?:du |de la |de l'|des |de |d')?"),
+}
+
+
+def _plain(name: str) -> str:
+    return " ".join(fold(name).replace("-", " ").split())
+
+
+def name_key(kind: str, name: str) -> str:
+    """What two names of the same body have in common, for comparing a name with the reference's."""
+    folded = _plain(name)
+    words = _KIND_WORDS.get(kind)
+    return words.sub("", folded, count=1) if words and words.match(folded) else folded
+
+
+class _Bodies(NamedTuple):
+    by_code: dict[str, Body]
+    by_name: dict[tuple[str, str], list[Body]]
+
+
+@cache
+def _bodies() -> _Bodies:
+    import gzip  # only import and the build read this file
+
+    by_code: dict[str, Body] = {}
+    by_name: dict[tuple[str, str], list[Body]] = {}
+    with gzip.open(BODIES_PATH, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            kind, code, name, departments, population = line.rstrip("\n").split("\t")
+            body = Body(kind, code, name, tuple(departments.split(",")), int(population))
+            by_code[code] = body
+            by_name.setdefault((kind, name_key(kind, name)), []).append(body)
+    return _Bodies(by_code, by_name)
+
+
+def body_by_code(code: str) -> Body | None:
+    """The commune, arrondissement or EPCI of an INSEE code or SIREN, if the reference has it."""
+    return _bodies().by_code.get(code)
+
+
+def link(kind: str, name: str, department: str | None) -> Body | None:
+    """The reference body that ``name`` in ``department`` is, when exactly one matches; else None.
+
+    Communes, arrondissements and EPCI come from the bodies file; a département
+    or région is linked by its name to the régions and départements, and its
+    population is the sum of its communes'.
+    """
+    key = name_key(kind, name)
+    if kind == "region":
+        matches: Sequence[Body] = [
+            Body("region", r.code, r.name, (), r.population) for r in regions() if _plain(r.name) == key
+        ]
+    elif kind == "departement":
+        matches = [
+            Body("departement", d.code, d.name, (d.code,), d.population)
+            for d in departements()
+            if _plain(d.name) == key and d.code == department
+        ]
+    else:
+        matches = [body for body in _bodies().by_name.get((kind, key), ()) if department in body.departments]
+    return matches[0] if len(matches) == 1 else None

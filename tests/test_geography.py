@@ -1,0 +1,114 @@
+"""The official geography shipped with territoria: régions, départements, and links to communes and EPCI."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from territoria_cli import geography
+
+BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_geography.py"
+
+
+def test_the_reference_has_every_region_and_departement():
+    assert len(geography.regions()) == 18 and len(geography.departements()) == 101
+    assert {"Bretagne", "Corse", "Mayotte", "Île-de-France"} <= {region.name for region in geography.regions()}
+    region_codes = {region.code for region in geography.regions()}
+    assert all(departement.region in region_codes for departement in geography.departements())
+    assert sum(r.population for r in geography.regions()) == sum(d.population for d in geography.departements())
+
+
+def test_the_reference_records_the_pinned_package_it_was_built_from():
+    script = BUILD_SCRIPT.read_text(encoding="utf-8")
+    source = geography.source()
+    assert re.search(rf'^VERSION = "{re.escape(source["version"])}"$', script, re.M)
+    assert re.search(rf'^INTEGRITY = "{re.escape(source["integrity"])}"$', script, re.M)
+    assert source["package"] == "@etalab/decoupage-administratif"
+    assert geography.population_vintage() == f"population municipale {source['population']} (INSEE, COG {source['cog']})"
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [("bretagne", "Bretagne"), ("ILE DE FRANCE", "Île-de-France"), ("île-de-france", "Île-de-France"),
+     ("bourg", "Bourgogne-Franche-Comté"), ("53", "Bretagne"), ("provence", "Provence-Alpes-Côte d'Azur")],
+)
+def test_a_region_as_users_type_it(typed, name):
+    assert geography.find_region(typed).name == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("bretonne", "unknown région 'bretonne'; did you mean Bretagne?"),
+     ("n", "ambiguous région 'n': it begins Normandie, Nouvelle-Aquitaine"),
+     ("atlantide", "unknown région 'atlantide'$")],
+)
+def test_an_unknown_region_says_what_was_meant(typed, message):
+    with pytest.raises(geography.UnknownPlace, match=message):
+        geography.find_region(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("2a", "2A"), ("2B", "2B"), ("9", "09"), ("09", "09"), ("971", "971"), ("ariege", "09"), ("Côtes-d'Armor", "22")],
+)
+def test_a_departement_as_users_type_it(typed, code):
+    assert geography.find_departement(typed).code == code
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("20", r"unknown département '20'; did you mean 2A \(Corse-du-Sud\), 2B \(Haute-Corse\)\?"),
+     ("99", "unknown département '99'; expected a code such as 06, 2A, 75 or 971"),
+     ("haute-s", "ambiguous département .haute-s.: it begins Haute-Saône, Haute-Savoie$"),
+     ("morbian", "unknown département 'morbian'; did you mean Morbihan")],
+)
+def test_an_unknown_departement_says_what_was_meant(typed, message):
+    with pytest.raises(geography.UnknownPlace, match=message):
+        geography.find_departement(typed)
+
+
+def test_region_of_a_departement():
+    assert geography.region_of("2A").name == "Corse"
+    assert geography.region_of("971").name == "Guadeloupe"
+    assert geography.region_of("99") is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "department", "code"),
+    [
+        ("commune", "Saverdun", "09", "09282"),
+        ("commune", "garges les gonesse", "95", "95268"),
+        ("arrondissement", "Paris 9e arrondissement", "75", "75109"),
+        ("epci", "Angers Loire Métropole", "49", "244900015"),
+        ("epci", "Communauté d'agglomération du Grand Dax", "40", "244000675"),
+        ("departement", "Département de la Mayenne", "53", "53"),
+        ("region", "Région Hauts-de-France", None, "32"),
+    ],
+)
+def test_a_body_is_linked_by_name_and_departement(kind, name, department, code):
+    assert geography.link(kind, name, department).code == code
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "department"),
+    [("commune", "Saverdun", "31"), ("commune", "Le Lamentin", "971"), ("commune", "Testville", "06"),
+     ("departement", "Département de la Mayenne", "72")],
+)
+def test_no_link_when_name_and_departement_do_not_match_one_body(kind, name, department):
+    assert geography.link(kind, name, department) is None
+
+
+def test_the_reference_files_are_small_and_load_only_when_asked():
+    assert geography.REFERENCE_PATH.stat().st_size < 10_000
+    assert geography.BODIES_PATH.stat().st_size < 600_000
+    code = (
+        "import sys, json; from territoria_cli import geography; geography.find_region('bretagne');"
+        "print(json.dumps([m for m in ('gzip', 'difflib') if m in sys.modules]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == []
