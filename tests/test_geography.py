@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from territoria_cli import geography
+from territoria_cli.model import Laureate
 
 BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_geography.py"
 
@@ -112,3 +113,48 @@ def test_the_reference_files_are_small_and_load_only_when_asked():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == []
+
+
+def body(name="Saverdun", kind="commune", department="09", region="Occitanie", code=None, population=None):
+    return Laureate(name, kind, department, region, code, population)
+
+
+def test_an_imported_body_gets_its_code_and_population_from_name_and_departement():
+    bodies, notes = geography.checked_bodies([body(department="9", region="occitanie")])
+    saverdun = geography.body_by_code("09282")
+    assert bodies == (body(code="09282", population=saverdun.population),) and notes == []
+
+
+def test_a_body_with_a_code_gets_the_population_of_that_code():
+    paris = geography.body_by_code("75056")
+    bodies, _ = geography.checked_bodies([body("Ville de Paris", department="75", region="Île-de-France", code="75056")])
+    assert bodies[0].population == paris.population and bodies[0].name == "Ville de Paris"
+
+
+def test_a_body_given_code_and_population_is_kept_as_given():
+    given = body(code="09282", population=5000)
+    assert geography.checked_bodies([given]) == ((given,), [])
+
+
+def test_a_body_the_reference_cannot_link_is_kept_and_reported():
+    bodies, notes = geography.checked_bodies([body(), body("Testville", department="06", region="Provence-Alpes-Côte d'Azur")])
+    assert bodies[1].code is None and bodies[1].population is None
+    assert notes == [
+        "laureates[2] 'Testville': code and population left empty "
+        "(no single commune of that name in département 06 in the reference)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "message"),
+    [
+        (body(department="99"), r"laureates\[1\]\.department: unknown département '99'"),
+        (body(department="ariege"), r"laureates\[1\]\.department: 'ariege' is not a département code; did you mean 09 \(Ariège\)\?"),
+        (body(region="Occitania"), r"laureates\[1\]\.region: unknown région name 'Occitania'; did you mean Occitanie\?"),
+        (body(region="Bretagne"), r"laureates\[1\]\.region 'Bretagne' is not the région of département 09 \(Ariège\), which is Occitanie"),
+        (body("Région Bretonne", "region", None, "Bretonne"), r"unknown région name 'Bretonne'; did you mean Bretagne\?"),
+    ],
+)
+def test_an_unknown_or_inconsistent_place_is_refused_with_a_suggestion(wrong, message):
+    with pytest.raises(geography.UnknownPlace, match=message):
+        geography.checked_bodies([wrong])

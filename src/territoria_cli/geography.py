@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from territoria_cli.model import Laureate
 from territoria_cli.text import fold, quoted
 
 _HERE = Path(__file__).parent
@@ -245,3 +246,93 @@ def link(kind: str, name: str, department: str | None) -> Body | None:
     else:
         matches = [body for body in _bodies().by_name.get((kind, key), ()) if department in body.departments]
     return matches[0] if len(matches) == 1 else None
+
+
+# --------------------------------------------------------------------------- checking imported bodies
+
+
+def region_named(value: str) -> Region:
+    """The région whose name ``value`` is, accents and case aside (no prefix: a stored name is whole)."""
+    wanted = _plain(value)
+    for region in regions():
+        if _plain(region.name) == wanted:
+            return region
+    try:
+        meant = find_region(value)
+    except UnknownPlace as error:
+        raise UnknownPlace(str(error).replace("unknown région", "unknown région name", 1)) from None
+    raise UnknownPlace(f"unknown région name {quoted(value)}; did you mean {meant.name}?")
+
+
+def departement_coded(value: str) -> Departement:
+    """The département whose code ``value`` is ("2a" and "9" read as 2A and 09)."""
+    departement = _departement_by_code().get(normalise_departement_code(value))
+    if departement is not None:
+        return departement
+    meant = find_departement(value)  # raises UnknownPlace with the closest codes
+    raise UnknownPlace(f"{quoted(value)} is not a département code; did you mean {meant.code} ({meant.name})?")
+
+
+def checked_bodies(bodies: Sequence[Laureate]) -> tuple[tuple[Laureate, ...], list[str]]:
+    """Bodies checked against the reference, with a missing code or population filled in.
+
+    Every département code and région name must exist, and a body's région
+    must be its département's; both are written back as the reference spells
+    them. A missing population is taken from the body's code when it has one;
+    a missing code (and population) from the one body of that kind, name and
+    département, when exactly one matches. Returns the bodies and, for each
+    one left incomplete, a note saying so (for the import summary).
+
+    Raises :class:`UnknownPlace` naming the body ("laureates[2].region …").
+    """
+    checked: list[Laureate] = []
+    notes: list[str] = []
+    for position, body in enumerate(bodies, 1):
+        try:
+            region = region_named(body.region)
+        except UnknownPlace as error:
+            raise UnknownPlace(f"laureates[{position}].region: {error}") from None
+        department = None
+        if body.department is not None:
+            try:
+                departement = departement_coded(body.department)
+            except UnknownPlace as error:
+                raise UnknownPlace(f"laureates[{position}].department: {error}") from None
+            if departement.region != region.code:
+                actual = _region_by_code()[departement.region].name
+                raise UnknownPlace(
+                    f"laureates[{position}].region {quoted(body.region)} is not the région of département "
+                    f"{departement.code} ({departement.name}), which is {actual}"
+                )
+            department = departement.code
+        body = body._replace(department=department, region=region.name)
+        if body.code is None or body.population is None:
+            body = _completed(body)
+            if body.code is None or body.population is None:
+                missing = " and ".join(name for name in ("code", "population") if getattr(body, name) is None)
+                where = f" in département {body.department}" if body.department else ""
+                notes.append(f"laureates[{position}] {quoted(body.name)}: {missing} left empty (no single {body.kind} "
+                             f"of that name{where} in the reference)")
+        checked.append(body)
+    return tuple(checked), notes
+
+
+def _completed(body: Laureate) -> Laureate:
+    if body.code is not None:
+        population = _population_of_code(body.kind, body.code)
+        return body._replace(population=population) if population is not None else body
+    found = link(body.kind, body.name, body.department)
+    if found is None:
+        return body
+    return body._replace(code=found.code, population=found.population if body.population is None else body.population)
+
+
+def _population_of_code(kind: str, code: str) -> int | None:
+    if kind == "region":
+        region = _region_by_code().get(code)
+        return region.population if region else None
+    if kind == "departement":
+        departement = _departement_by_code().get(code)
+        return departement.population if departement else None
+    found = body_by_code(code)
+    return found.population if found is not None and found.kind == kind else None
