@@ -66,6 +66,74 @@ def no_traceback(result: Any) -> None:
 # ---------------------------------------------------------------- list
 
 
+# ---------------------------------------------------------------- places and populations
+
+
+def test_a_region_that_won_nothing_is_valid_and_finds_nothing():
+    result = run("list", "--region", "bretagne")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No award matches these filters.\n")
+
+
+def test_a_misspelt_region_is_a_usage_error_with_a_suggestion():
+    result = run("list", "--region", "bretonne")
+    assert (result.exit_code, result.stderr) == (2, "Error: unknown région 'bretonne'; did you mean Bretagne?\n")
+
+
+@pytest.mark.parametrize("typed", ["2a", "2A", "corse-du-sud"])
+def test_a_departement_by_code_in_any_case_or_by_name(typed):
+    result = run("list", "--department", typed)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No award matches these filters.\n")
+
+
+def test_a_departement_code_of_one_digit_is_read_with_its_zero():
+    assert [row[0] for row in rows(run("list", "--department", "9").stdout)] == ["2017-saverdun-recup-velos-en-liberte"]
+
+
+def test_population_keeps_awards_of_which_one_body_is_in_the_range():
+    from territoria_cli import load_awards, packaged_store_path
+
+    awards = load_awards(packaged_store_path())
+    expected = {a.id for a in awards if any(b.population is not None and 2000 <= b.population <= 10000 for b in a.laureates)}
+    result = run("list", "--population", "2000-10000")
+    assert result.exit_code == 0
+    assert {row[0] for row in rows(result.stdout)} == expected
+    assert {row[3] for row in rows(result.stdout)} == {"Saverdun", "Cluny", "Cabourg", "La Colle-sur-Loup"}
+    # Angers' joint dossier passes "200000-" through its EPCI, not its commune
+    big = {row[0] for row in rows(run("list", "--population", "200000-").stdout)}
+    assert "2017-angers-modele-predictif-et-aide-a-la-decision" in big
+    assert {row[0] for row in rows(run("list", "--population", "-5000").stdout)} == {
+        "2017-saverdun-recup-velos-en-liberte", "2017-cluny-petits-dej-de-l-entrepreneuriat",
+        "2017-cabourg-mecenat-pour-cofinancer-un-musee",
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("abc", "Error: invalid population range 'abc'; expected MIN-MAX in inhabitants, such as 5000-, -10000 or 2000-10000"),
+     ("10-5", "Error: invalid population range '10-5': the minimum is above the maximum")],
+)
+def test_a_bad_population_range_is_a_usage_error(typed, message):
+    result = run("list", "--population", typed)
+    assert (result.exit_code, result.stderr) == (2, message + "\n")
+
+
+def test_population_works_on_every_reading_command():
+    assert [row[0] for row in rows(run("search", "velo", "--population", "-5000").stdout)] == [
+        "2017-saverdun-recup-velos-en-liberte"
+    ]
+    assert json.loads(run("stats", "--population", "-5000", "--json").stdout)["awards"] == 3
+    assert len(rows(run("export", "--population", "-5000", "--format", "csv").stdout)) == 1 + 3
+
+
+def test_list_sorts_by_population_smallest_first():
+    laureates = [row[3] for row in rows(run("list", "--sort", "population").stdout)]
+    assert laureates[:3] == ["Cabourg", "Saverdun", "Cluny"]
+    assert laureates[-1] == "Région Hauts-de-France"
+    assert [row[3] for row in rows(run("list", "--sort", "pop", "--reverse", "--limit", "1").stdout)] == [
+        "Région Hauts-de-France"
+    ]
+
+
 def test_list_gold_gives_the_22_gold_awards_as_tab_separated_rows():
     result = run("list", "--level", "or")
     assert result.exit_code == 0, result.output
@@ -185,8 +253,8 @@ def test_forced_terminal_colours_the_medals():
         (["list", "--category", "nowhere"], "Error: unknown category 'nowhere'; valid values: "),
         (["list", "--category", "transition"], "Error: ambiguous category 'transition'"),
         (["list", "--kind", "village"], "Error: unknown kind 'village'"),
-        (["list", "--region", "Atlantis"], "Error: unknown region 'Atlantis'"),
-        (["list", "--department", "9999"], "Error: unknown department '9999'"),
+        (["list", "--region", "Atlantis"], "Error: unknown région 'Atlantis'"),
+        (["list", "--department", "9999"], "Error: unknown département '9999'"),
         (["list", "--sort", "colour"], "Error: unknown sort key 'colour'"),
         (["list", "--lang", "de"], "Error: Invalid value for '--lang'"),
         (["list", "--limit", "0"], "Error: Invalid value for '--limit'"),
@@ -591,6 +659,14 @@ def test_help_imports_neither_rich_nor_tinydb():
     modules = imported_modules("--help") | imported_modules("list", "--help")
     assert not {name for name in modules if name.split(".")[0] in {"rich", "tinydb", "platformdirs"}}
     assert "territoria_cli.stats" not in modules
+    assert "territoria_cli.geography" not in modules
+
+
+def test_the_geography_loads_only_for_a_place_filter_stats_or_import():
+    assert "territoria_cli.geography" not in imported_modules("list", "--level", "or", "--kind", "commune")
+    assert "territoria_cli.geography" not in imported_modules("search", "velo", "--population", "2000-")
+    assert "territoria_cli.geography" in imported_modules("list", "--region", "occitanie")
+    assert "territoria_cli.geography" in imported_modules("stats")
 
 
 def big_store(make_store, make_award_document, count: int = 3000) -> Path:

@@ -52,9 +52,9 @@ def test_unknown_level_and_kind_are_usage_errors(real_awards):
         build_filters(real_awards, levels=["platine"])
     with pytest.raises(UsageError, match="valid kinds"):
         build_filters(real_awards, kinds=["ville"])
-    with pytest.raises(UsageError, match="unknown region"):
+    with pytest.raises(UsageError, match="unknown région 'Bavière'"):
         build_filters(real_awards, regions=["Bavière"])
-    with pytest.raises(UsageError, match="department"):
+    with pytest.raises(UsageError, match="unknown département '75001'"):
         build_filters(real_awards, departments=["750"  + "01"])
     with pytest.raises(UsageError, match="year"):
         build_filters(real_awards, years=["deux mille"])
