@@ -537,6 +537,34 @@ def test_import_adds_then_changes_nothing_then_needs_replace(tmp_path, make_awar
     assert json.loads(run("show", "2099-testville-jardins-partages", "--db", str(store), "--json").stdout)["title"] == "Changé"
 
 
+def test_import_summary_names_the_bodies_left_without_code_or_population(tmp_path, make_award_document):
+    source = tmp_path / "new.json"
+    saverdun = {"name": "Saverdun", "kind": "commune", "department": "09", "region": "Occitanie"}
+    source.write_text(json.dumps([make_award_document(), make_award_document("2099-b", laureates=[saverdun])]), encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "mine.json"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "Note: award 1 (2099-testville-jardins-partages): laureates[1] 'Testville': code and population left empty "
+        "(no single commune of that name in département 06 in the reference)"
+    ]
+    shown = run("show", "2099-b", "--db", str(tmp_path / "mine.json")).stdout
+    assert "Collectivités: Saverdun (Commune, 09, Occitanie, 09282, population " in shown
+    assert "Population: population municipale 2023, INSEE (COG 2026)" in shown
+
+
+def test_import_refuses_an_unknown_departement_with_a_suggestion(tmp_path, make_award_document):
+    source = tmp_path / "new.json"
+    body = {"name": "Ajaccio", "kind": "commune", "department": "20", "region": "Corse"}
+    source.write_text(json.dumps([make_award_document(laureates=[body])]), encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "mine.json"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {source}: award 1 (2099-testville-jardins-partages): laureates[1].department: unknown département '20'; "
+        "did you mean 2A (Corse-du-Sud), 2B (Haute-Corse)?; nothing was imported\n"
+    )
+    assert not (tmp_path / "mine.json").exists()
+
+
 def test_import_refuses_the_packaged_store_and_bad_files(tmp_path, make_award_document):
     source = tmp_path / "new.json"
     source.write_text(json.dumps([make_award_document()]), encoding="utf-8")

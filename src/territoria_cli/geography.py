@@ -79,12 +79,6 @@ def source() -> dict[str, Any]:
     return dict(_reference().source)
 
 
-def population_vintage() -> str:
-    """How a population is labelled for readers: "population municipale 2023 (INSEE, COG 2026)"."""
-    info = _reference().source
-    return f"population municipale {info['population']} (INSEE, COG {info['cog']})"
-
-
 def regions() -> tuple[Region, ...]:
     """The 18 régions, in INSEE code order (overseas first, as the COG lists them)."""
     return _reference().regions
@@ -109,6 +103,33 @@ def region_of(departement_code: str) -> Region | None:
     """The région of a département code, or None for a code the reference does not know."""
     departement = _departement_by_code().get(departement_code)
     return _region_by_code()[departement.region] if departement else None
+
+
+def places_within(
+    region_names: Iterable[str] | None = None, departement_codes: Iterable[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """The names of the régions and the codes of the départements that the given ones delimit.
+
+    ``None`` means no limit: every région (in name order) and département (in
+    code order). Régions limit départements to theirs, départements limit
+    régions to theirs.
+    """
+    names = set(region_names) if region_names is not None else None
+    codes = set(departement_codes) if departement_codes is not None else None
+    in_scope = [
+        d
+        for d in departements()
+        if (codes is None or d.code in codes) and (names is None or _region_by_code()[d.region].name in names)
+    ]
+    scoped_regions = {d.region for d in in_scope}
+    kept = [r.name for r in regions() if r.code in scoped_regions and (names is None or r.name in names)]
+    return sorted(kept, key=fold), [d.code for d in in_scope]
+
+
+def departement_name(code: str) -> str | None:
+    """The name of a département code ("09": "Ariège"), or None for a code the reference does not know."""
+    departement = _departement_by_code().get(code)
+    return departement.name if departement else None
 
 
 def find_region(value: str) -> Region:

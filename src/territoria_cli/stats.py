@@ -19,8 +19,8 @@ Paris there includes the awards of the mairie du 9e.
 ``by_region`` and ``by_department`` count awards per place (an award once per
 place, whatever its number of bodies there). The places that won nothing are
 listed with 0 after the others when the caller names them (``all_regions``,
-``all_departments``: the official ones within the filters, see the ``stats``
-command); this module does not read the reference itself.
+``all_departments``); :func:`palmares_stats`, what the ``stats`` command
+shows, names the official ones within the filters.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+from territoria_cli.filters import Filters, filter_awards
 from territoria_cli.model import KINDS, LEVELS, Award, Kind, Laureate, Level
 from territoria_cli.text import fold
 
@@ -81,6 +82,23 @@ def counted_body(body: Laureate) -> _Body:
         if match:
             return _Body("commune", match.group("commune"), body.department)
     return _Body(body.kind, body.name, body.department)
+
+
+def palmares_stats(awards: Sequence[Award], filters: Filters, *, hide_empty: bool = False) -> Stats:
+    """The figures of the awards ``filters`` keep, with the régions and départements that won nothing.
+
+    Those are the official ones (:mod:`territoria_cli.geography`) within the
+    région and département filters: all 18 régions and 101 départements
+    without such a filter, the départements of Occitanie with ``--region
+    occitanie``. ``hide_empty`` leaves them out.
+    """
+    kept = filter_awards(awards, filters)
+    if hide_empty:
+        return compute_stats(kept)
+    from territoria_cli import geography
+
+    regions, departments = geography.places_within(filters.value("regions"), filters.value("departments"))
+    return compute_stats(kept, all_regions=regions, all_departments=departments)
 
 
 def compute_stats(
