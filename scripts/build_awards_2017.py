@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # the checkout's geography, built by scripts/build_geography.py
 
 from territoria_cli import geography  # noqa: E402
+
 DEFAULT_KIT = ROOT.parent / "shared" / "sources" / "dossier-de-presse-territoria-2017.txt"
 DEFAULT_OUT = ROOT / "data" / "awards.json"
 

@@ -457,6 +457,68 @@ def test_stats_json_filters_and_terminal():
     assert "█" in drawn and "38 prix" in drawn
 
 
+def test_stats_list_every_region_and_departement_that_won_nothing_after_the_others():
+    from territoria_cli import geography
+
+    document = json.loads(run("stats", "--json").stdout)
+    assert list(document["by_region"]) == [
+        *(name for name, count in document["by_region"].items() if count), *sorted(
+            (r.name for r in geography.regions() if document["by_region"][r.name] == 0), key=fold
+        )
+    ]
+    assert len(document["by_region"]) == 18 and len(document["by_department"]) == 101
+    assert [name for name, count in document["by_region"].items() if count == 0] == [
+        "Auvergne-Rhône-Alpes", "Bretagne", "Corse", "Grand Est", "Guyane", "La Réunion", "Mayotte"
+    ]
+    counts = list(document["by_department"].values())
+    assert counts == sorted(counts, reverse=True) and counts.count(0) == 101 - 22
+    piped = [row for row in rows(run("stats").stdout) if row[0] in ("region", "department")]
+    assert ["region", "Bretagne", "0"] in piped and ["department", "2A", "0"] in piped
+
+
+def test_stats_within_a_region_lists_its_departements_and_hide_empty_drops_the_zeros():
+    occitanie = json.loads(run("stats", "--region", "occitanie", "--json").stdout)
+    assert occitanie["by_region"] == {"Occitanie": 5}
+    assert occitanie["by_department"] == {
+        "81": 2, "09": 1, "11": 1, "12": 1,
+        **dict.fromkeys(["30", "31", "32", "34", "46", "48", "65", "66", "82"], 0),
+    }
+    hidden = json.loads(run("stats", "--hide-empty", "--json").stdout)
+    assert 0 not in hidden["by_region"].values() and 0 not in hidden["by_department"].values()
+    assert len(hidden["by_department"]) == 22
+
+
+def test_stats_of_a_region_that_won_nothing_is_zero_not_an_error():
+    bretagne = json.loads(run("stats", "--region", "bretagne", "--json").stdout)
+    assert bretagne["awards"] == 0
+    assert bretagne["by_region"] == {"Bretagne": 0}
+    assert bretagne["by_department"] == {"22": 0, "29": 0, "35": 0, "56": 0}
+
+
+def test_show_gives_code_population_and_their_millesime():
+    from territoria_cli import geography
+
+    shown = run("show", "2017-angers-modele-predictif").stdout
+    angers, alm = geography.body_by_code("49007"), geography.body_by_code("244900015")
+    assert f"Collectivités: Angers (Commune, 49, Pays de la Loire, 49007, population {angers.population})" in shown
+    assert f"Collectivités: Angers Loire Métropole (EPCI, 49, Pays de la Loire, 244900015, population {alm.population})" in shown
+    assert "Population: population municipale 2023, INSEE (COG 2026)" in lines(shown)
+    english = run("show", "2017-angers-modele-predictif", "--lang", "en").stdout
+    assert "Population: 2023 municipal population, INSEE (COG 2026)" in lines(english)
+    drawn = run("show", "2017-saverdun", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}).stdout
+    saverdun = f"{geography.body_by_code('09282').population:,}".replace(",", "\u00a0")  # French grouping
+    assert "Code officiel" in drawn and "09282" in drawn and saverdun in drawn
+
+
+def test_export_has_code_and_population_columns_one_value_per_body():
+    text = run("export", "--columns", "id,code,population", "--laureate", "angers").stdout_bytes.decode("utf-8")
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    assert table[0] == ["Identifiant", "Code officiel", "Population"]
+    (angers,) = table[1:]
+    codes, populations = angers[1].split(" ; "), angers[2].split(" ; ")
+    assert codes == ["49007", "244900015"] and all(p.isdigit() for p in populations) and len(populations) == 2
+
+
 # ---------------------------------------------------------------- export
 
 

@@ -15,7 +15,6 @@ from tinydb import TinyDB
 from territoria_cli import files
 from territoria_cli.store import (
     AWARDS_TABLE,
-    ImportReport,
     StoreError,
     import_awards,
     load_awards,

@@ -25,7 +25,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
-from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS, Award, Lang, Laureate, Level, json_text
+from territoria_cli.model import (
+    FIELD_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    LEVELS,
+    Award,
+    Lang,
+    Laureate,
+    Level,
+    json_text,
+)
 
 if TYPE_CHECKING:
     from rich.console import Group, RenderableType
