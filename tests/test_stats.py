@@ -43,6 +43,21 @@ def test_regions_and_repeat_laureates(real_awards):
     ]
 
 
+def test_departements_count_awards_once_each(real_awards):
+    stats = compute_stats(real_awards)
+    assert list(stats.by_department.items())[:3] == [("75", 5), ("92", 4), ("40", 3)]
+    assert stats.by_department["49"] == 1  # Angers' joint dossier, two bodies in 49
+    assert sum(stats.by_department.values()) == 38 - 1  # the région's award has no département
+
+
+def test_places_that_won_nothing_come_after_the_others_with_0(real_awards):
+    stats = compute_stats(real_awards, all_regions=["Bretagne", "Occitanie", "Corse"], all_departments=["2A", "09", "01"])
+    assert list(stats.by_region.items())[-2:] == [("Bretagne", 0), ("Corse", 0)]
+    assert stats.by_region["Occitanie"] == 5 and len(stats.by_region) == 11 + 2
+    assert list(stats.by_department.items())[-2:] == [("2A", 0), ("01", 0)]
+    assert stats.by_department["09"] == 1
+
+
 def test_stats_follow_filters(real_awards):
     occitanie = filter_awards(real_awards, build_filters(real_awards, regions=["occitanie"]))
     stats = compute_stats(occitanie)
@@ -101,6 +116,8 @@ def test_no_awards_gives_zeros():
 
 def test_document_is_plain_json_with_english_keys(real_awards):
     document = json.loads(json.dumps(compute_stats(real_awards).to_document(), ensure_ascii=False))
-    assert list(document) == ["awards", "by_level", "by_category", "bodies", "by_kind", "by_region", "repeat_laureates"]
+    assert list(document) == [
+        "awards", "by_level", "by_category", "bodies", "by_kind", "by_region", "by_department", "repeat_laureates"
+    ]
     assert document["by_level"] == {"or": 22, "argent": 6, "bronze": 10}
     assert document["repeat_laureates"][0] == {"name": "Paris", "awards": 5}

@@ -308,24 +308,32 @@ Examples:
 \b
   {PROGRAM} stats
   {PROGRAM} stats --region Occitanie
+  {PROGRAM} stats --level or --hide-empty
   {PROGRAM} stats --json | jq .by_level
 
+Régions and départements that won nothing are listed with 0 after the others
+(within --region and --department); --hide-empty leaves them out.
 Piped, one figure per line, tab-separated, the section first:
 "awards", "bodies", "level", "category" (total then one count per level),
-"kind", "region" and "repeat" (laureates with several awards).""",
+"kind", "region", "department" (its code) and "repeat" (laureates with
+several awards).""",
 )
 @with_filters
 def stats(
     filters: FilterValues,
+    hide_empty: Annotated[
+        bool, typer.Option("--hide-empty", help="Leave out the régions and départements that won nothing.")
+    ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Count awards by level, category, kind of body and region."""
-    from territoria_cli.filters import select
-    from territoria_cli.stats import compute_stats
+    """Count awards by level, category, kind of body, région and département."""
+    from territoria_cli.filters import build_filters
+    from territoria_cli.stats import palmares_stats
 
-    figures = compute_stats(select(store.load_awards(store.resolve_store_path(db)), filters))
+    awards = store.load_awards(store.resolve_store_path(db))
+    figures = palmares_stats(awards, build_filters(awards, **filters), hide_empty=hide_empty)
     views.stats(figures, views.Output(lang, as_json))
 
 

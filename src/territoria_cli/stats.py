@@ -15,15 +15,22 @@ those figures come out:
 
 The same identity (kind, name, département) serves ``repeat_laureates``, so
 Paris there includes the awards of the mairie du 9e.
+
+``by_region`` and ``by_department`` count awards per place (an award once per
+place, whatever its number of bodies there). The places that won nothing are
+listed with 0 after the others when the caller names them (``all_regions``,
+``all_departments``); :func:`palmares_stats`, what the ``stats`` command
+shows, names the official ones within the filters.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+from territoria_cli.filters import Filters, filter_awards
 from territoria_cli.model import KINDS, LEVELS, Award, Kind, Laureate, Level
 from territoria_cli.text import fold
 
@@ -39,6 +46,7 @@ class Stats(NamedTuple):
     bodies: int
     by_kind: dict[Kind, int]
     by_region: dict[str, int]
+    by_department: dict[str, int]
     repeat_laureates: list[tuple[str, int]]
 
     def to_document(self) -> dict[str, Any]:
@@ -50,6 +58,7 @@ class Stats(NamedTuple):
             "bodies": self.bodies,
             "by_kind": dict(self.by_kind),
             "by_region": dict(self.by_region),
+            "by_department": dict(self.by_department),
             "repeat_laureates": [{"name": name, "awards": count} for name, count in self.repeat_laureates],
         }
 
@@ -75,8 +84,31 @@ def counted_body(body: Laureate) -> _Body:
     return _Body(body.kind, body.name, body.department)
 
 
-def compute_stats(awards: Sequence[Award]) -> Stats:
-    """Count ``awards`` (already filtered by the caller, if at all)."""
+def palmares_stats(awards: Sequence[Award], filters: Filters, *, hide_empty: bool = False) -> Stats:
+    """The figures of the awards ``filters`` keep, with the régions and départements that won nothing.
+
+    Those are the official ones (:mod:`territoria_cli.geography`) within the
+    région and département filters: all 18 régions and 101 départements
+    without such a filter, the départements of Occitanie with ``--region
+    occitanie``. ``hide_empty`` leaves them out.
+    """
+    kept = filter_awards(awards, filters)
+    if hide_empty:
+        return compute_stats(kept)
+    from territoria_cli import geography
+
+    regions, departments = geography.places_within(filters.value("regions"), filters.value("departments"))
+    return compute_stats(kept, all_regions=regions, all_departments=departments)
+
+
+def compute_stats(
+    awards: Sequence[Award], *, all_regions: Iterable[str] = (), all_departments: Iterable[str] = ()
+) -> Stats:
+    """Count ``awards`` (already filtered by the caller, if at all).
+
+    ``all_regions`` (names) and ``all_departments`` (codes) are the places to
+    list even when they won nothing: with 0, after the others, in the order given.
+    """
     level_counts = Counter(award.level for award in awards)
     by_category: dict[str, dict[Level, int]] = {}
     for award in awards:
@@ -86,12 +118,14 @@ def compute_stats(awards: Sequence[Award]) -> Stats:
     bodies: dict[tuple[str, str, str | None], _Body] = {}
     awards_per_body: Counter[tuple[str, str, str | None]] = Counter()
     awards_per_region: Counter[str] = Counter()
+    awards_per_department: Counter[str] = Counter()
     for award in awards:
         counted = {counted_body(body) for body in award.laureates}
         for body in counted:
             bodies.setdefault(body.key, body)
         awards_per_body.update({body.key for body in counted})
         awards_per_region.update({body.region for body in award.laureates})
+        awards_per_department.update({body.department for body in award.laureates if body.department is not None})
 
     kind_counts = Counter(body.kind for body in bodies.values())
     by_kind: dict[Kind, int] = {
@@ -104,6 +138,13 @@ def compute_stats(awards: Sequence[Award]) -> Stats:
         by_category=by_category,
         bodies=len(bodies),
         by_kind=by_kind,
-        by_region=dict(sorted(awards_per_region.items(), key=lambda item: (-item[1], fold(item[0])))),
+        by_region=_with_empty(awards_per_region, all_regions, fold),
+        by_department=_with_empty(awards_per_department, all_departments, str),
         repeat_laureates=sorted(repeat, key=lambda item: (-item[1], fold(item[0]))),
     )
+
+
+def _with_empty(counts: Counter[str], every_place: Iterable[str], sort_key: Callable[[str], str]) -> dict[str, int]:
+    """Places by number of awards, then by name; then the places of ``every_place`` that have none, with 0."""
+    ranked = dict(sorted(counts.items(), key=lambda item: (-item[1], sort_key(item[0]))))
+    return ranked | {place: 0 for place in every_place if place not in ranked}
