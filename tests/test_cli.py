@@ -67,6 +67,74 @@ def no_traceback(result: Any) -> None:
 # ---------------------------------------------------------------- list
 
 
+# ---------------------------------------------------------------- places and populations
+
+
+def test_a_region_that_won_nothing_is_valid_and_finds_nothing():
+    result = run("list", "--region", "bretagne")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No award matches these filters.\n")
+
+
+def test_a_misspelt_region_is_a_usage_error_with_a_suggestion():
+    result = run("list", "--region", "bretonne")
+    assert (result.exit_code, result.stderr) == (2, "Error: unknown région 'bretonne'; did you mean Bretagne?\n")
+
+
+@pytest.mark.parametrize("typed", ["2a", "2A", "corse-du-sud"])
+def test_a_departement_by_code_in_any_case_or_by_name(typed):
+    result = run("list", "--department", typed)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No award matches these filters.\n")
+
+
+def test_a_departement_code_of_one_digit_is_read_with_its_zero():
+    assert [row[0] for row in rows(run("list", "--department", "9").stdout)] == ["2017-saverdun-recup-velos-en-liberte"]
+
+
+def test_population_keeps_awards_of_which_one_body_is_in_the_range():
+    from territoria_cli import load_awards, packaged_store_path
+
+    awards = load_awards(packaged_store_path())
+    expected = {a.id for a in awards if any(b.population is not None and 2000 <= b.population <= 10000 for b in a.laureates)}
+    result = run("list", "--population", "2000-10000")
+    assert result.exit_code == 0
+    assert {row[0] for row in rows(result.stdout)} == expected
+    assert {row[3] for row in rows(result.stdout)} == {"Saverdun", "Cluny", "Cabourg", "La Colle-sur-Loup"}
+    # Angers' joint dossier passes "200000-" through its EPCI, not its commune
+    big = {row[0] for row in rows(run("list", "--population", "200000-").stdout)}
+    assert "2017-angers-modele-predictif-et-aide-a-la-decision" in big
+    assert {row[0] for row in rows(run("list", "--population", "-5000").stdout)} == {
+        "2017-saverdun-recup-velos-en-liberte", "2017-cluny-petits-dej-de-l-entrepreneuriat",
+        "2017-cabourg-mecenat-pour-cofinancer-un-musee",
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("abc", "Error: invalid population range 'abc'; expected MIN-MAX in inhabitants, such as 5000-, -10000 or 2000-10000"),
+     ("10-5", "Error: invalid population range '10-5': the minimum is above the maximum")],
+)
+def test_a_bad_population_range_is_a_usage_error(typed, message):
+    result = run("list", "--population", typed)
+    assert (result.exit_code, result.stderr) == (2, message + "\n")
+
+
+def test_population_works_on_every_reading_command():
+    assert [row[0] for row in rows(run("search", "velo", "--population", "-5000").stdout)] == [
+        "2017-saverdun-recup-velos-en-liberte"
+    ]
+    assert json.loads(run("stats", "--population", "-5000", "--json").stdout)["awards"] == 3
+    assert len(rows(run("export", "--population", "-5000", "--format", "csv").stdout)) == 1 + 3
+
+
+def test_list_sorts_by_population_smallest_first():
+    laureates = [row[3] for row in rows(run("list", "--sort", "population").stdout)]
+    assert laureates[:3] == ["Cabourg", "Saverdun", "Cluny"]
+    assert laureates[-1] == "Région Hauts-de-France"
+    assert [row[3] for row in rows(run("list", "--sort", "pop", "--reverse", "--limit", "1").stdout)] == [
+        "Région Hauts-de-France"
+    ]
+
+
 def test_list_gold_gives_the_22_gold_awards_as_tab_separated_rows():
     result = run("list", "--level", "or")
     assert result.exit_code == 0, result.output
@@ -186,8 +254,8 @@ def test_forced_terminal_colours_the_medals():
         (["list", "--category", "nowhere"], "Error: unknown category 'nowhere'; valid values: "),
         (["list", "--category", "transition"], "Error: ambiguous category 'transition'"),
         (["list", "--kind", "village"], "Error: unknown kind 'village'"),
-        (["list", "--region", "Atlantis"], "Error: unknown region 'Atlantis'"),
-        (["list", "--department", "9999"], "Error: unknown department '9999'"),
+        (["list", "--region", "Atlantis"], "Error: unknown région 'Atlantis'"),
+        (["list", "--department", "9999"], "Error: unknown département '9999'"),
         (["list", "--sort", "colour"], "Error: unknown sort key 'colour'"),
         (["list", "--lang", "de"], "Error: Invalid value for '--lang'"),
         (["list", "--limit", "0"], "Error: Invalid value for '--limit'"),
@@ -371,8 +439,9 @@ def test_stats_by_department_counts_awards_per_code():
     result = run("stats", "--by", "department")
     assert result.exit_code == 0, result.output
     table = rows(result.stdout)
-    assert table[:2] == [["06", "2"], ["09", "1"]]
-    assert ["92", "4"] in table and table[-1] == ["(aucun)", "1"]  # the Région's award has no département
+    assert table[:3] == [["75 Paris", "5"], ["92 Hauts-de-Seine", "4"], ["40 Landes", "3"]]
+    assert ["(aucun)", "1"] in table  # the Région's award has no département
+    assert table[-1] == ["976 Mayotte", "0"] and len(table) == 22 + 1 + 79  # winners, none, the 79 others
 
 
 def test_stats_by_two_fields_is_a_cross_table():
@@ -428,7 +497,8 @@ def test_stats_tables_to_csv_md_json_and_xlsx(tmp_path):
     markdown = run("stats", "--format", "md").stdout
     tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
     assert [tokens[n + 1].content for n, token in enumerate(tokens) if token.type == "heading_open"] == [
-        "Par niveau", "Par catégorie", "Par type de collectivité", "Par région (prix)", "Lauréats primés plusieurs fois"
+        "Par niveau", "Par catégorie", "Par type de collectivité", "Par région (prix)", "Par département (prix)",
+        "Lauréats primés plusieurs fois",
     ]
     assert json.loads(run("stats", "--format", "json").stdout) == json.loads(run("stats", "--json").stdout)
     target = tmp_path / "regions.xlsx"
@@ -437,6 +507,7 @@ def test_stats_tables_to_csv_md_json_and_xlsx(tmp_path):
     sheet = openpyxl.load_workbook(target).active
     assert [cell.value for cell in sheet[1]] == ["Région", "Total", "Or", "Argent", "Bronze"]
     assert [cell.value for cell in sheet[2]] == ["Île-de-France", 14, 6, 1, 7]
+    assert [cell.value for cell in sheet[sheet.max_row]][1:] == [0, 0, 0, 0]  # a région that won nothing
 
 
 def test_stats_piped_reproduce_the_communique():
@@ -460,6 +531,68 @@ def test_stats_json_filters_and_terminal():
     assert 0 < occitanie["awards"] < 38
     drawn = run("stats", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}).stdout
     assert "█" in drawn and "38 prix" in drawn
+
+
+def test_stats_list_every_region_and_departement_that_won_nothing_after_the_others():
+    from territoria_cli import geography
+
+    document = json.loads(run("stats", "--json").stdout)
+    assert list(document["by_region"]) == [
+        *(name for name, count in document["by_region"].items() if count), *sorted(
+            (r.name for r in geography.regions() if document["by_region"][r.name] == 0), key=fold
+        )
+    ]
+    assert len(document["by_region"]) == 18 and len(document["by_department"]) == 101
+    assert [name for name, count in document["by_region"].items() if count == 0] == [
+        "Auvergne-Rhône-Alpes", "Bretagne", "Corse", "Grand Est", "Guyane", "La Réunion", "Mayotte"
+    ]
+    counts = list(document["by_department"].values())
+    assert counts == sorted(counts, reverse=True) and counts.count(0) == 101 - 22
+    piped = [row for row in rows(run("stats").stdout) if row[0] in ("region", "department")]
+    assert ["region", "Bretagne", "0"] in piped and ["department", "2A", "0"] in piped
+
+
+def test_stats_within_a_region_lists_its_departements_and_hide_empty_drops_the_zeros():
+    occitanie = json.loads(run("stats", "--region", "occitanie", "--json").stdout)
+    assert occitanie["by_region"] == {"Occitanie": 5}
+    assert occitanie["by_department"] == {
+        "81": 2, "09": 1, "11": 1, "12": 1,
+        **dict.fromkeys(["30", "31", "32", "34", "46", "48", "65", "66", "82"], 0),
+    }
+    hidden = json.loads(run("stats", "--hide-empty", "--json").stdout)
+    assert 0 not in hidden["by_region"].values() and 0 not in hidden["by_department"].values()
+    assert len(hidden["by_department"]) == 22
+
+
+def test_stats_of_a_region_that_won_nothing_is_zero_not_an_error():
+    bretagne = json.loads(run("stats", "--region", "bretagne", "--json").stdout)
+    assert bretagne["awards"] == 0
+    assert bretagne["by_region"] == {"Bretagne": 0}
+    assert bretagne["by_department"] == {"22": 0, "29": 0, "35": 0, "56": 0}
+
+
+def test_show_gives_code_population_and_their_millesime():
+    from territoria_cli import geography
+
+    shown = run("show", "2017-angers-modele-predictif").stdout
+    angers, alm = geography.body_by_code("49007"), geography.body_by_code("244900015")
+    assert f"Collectivités: Angers (Commune, 49, Pays de la Loire, 49007, population {angers.population})" in shown
+    assert f"Collectivités: Angers Loire Métropole (EPCI, 49, Pays de la Loire, 244900015, population {alm.population})" in shown
+    assert "Population: population municipale 2023, INSEE (COG 2026)" in lines(shown)
+    english = run("show", "2017-angers-modele-predictif", "--lang", "en").stdout
+    assert "Population: 2023 municipal population, INSEE (COG 2026)" in lines(english)
+    drawn = run("show", "2017-saverdun", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}).stdout
+    saverdun = f"{geography.body_by_code('09282').population:,}".replace(",", "\u00a0")  # French grouping
+    assert "Code officiel" in drawn and "09282" in drawn and saverdun in drawn
+
+
+def test_export_has_code_and_population_columns_one_value_per_body():
+    text = run("export", "--columns", "id,code,population", "--laureate", "angers").stdout_bytes.decode("utf-8")
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    assert table[0] == ["Identifiant", "Code officiel", "Population"]
+    (angers,) = table[1:]
+    codes, populations = angers[1].split(" ; "), angers[2].split(" ; ")
+    assert codes == ["49007", "244900015"] and all(p.isdigit() for p in populations) and len(populations) == 2
 
 
 # ---------------------------------------------------------------- export
@@ -559,7 +692,8 @@ def test_columns_apply_to_json_and_all_and_csv_header_keys():
     assert all(list(entry) == ["id", "level", "year", "department"] for entry in document)
     everything = list(csv.reader(io.StringIO(run("export", "--columns", "all", "--header", "keys").stdout)))
     assert everything[0] == ["id", "year", "level", "category", "sponsor", "laureate", "laureates", "title",
-                             "summary_title", "summary", "excellence", "budget", "kind", "department", "region"]
+                             "summary_title", "summary", "excellence", "budget", "kind", "department", "region",
+                             "code", "population"]
     assert len(everything) == 39
     labels = list(csv.reader(io.StringIO(run("export", "--columns", "id,level", "--header", "LAB").stdout)))
     assert labels[0] == ["Identifiant", "Niveau"]
@@ -609,6 +743,34 @@ def test_import_adds_then_changes_nothing_then_needs_replace(tmp_path, make_awar
     assert conflict.exit_code == 1 and conflict.stderr.startswith("Error: ")
     assert "1 replaced" in run("import", str(source), "--db", str(store), "--replace").stdout
     assert json.loads(run("show", "2099-testville-jardins-partages", "--db", str(store), "--json").stdout)["title"] == "Changé"
+
+
+def test_import_summary_names_the_bodies_left_without_code_or_population(tmp_path, make_award_document):
+    source = tmp_path / "new.json"
+    saverdun = {"name": "Saverdun", "kind": "commune", "department": "09", "region": "Occitanie"}
+    source.write_text(json.dumps([make_award_document(), make_award_document("2099-b", laureates=[saverdun])]), encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "mine.json"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "Note: award 1 (2099-testville-jardins-partages): laureates[1] 'Testville': code and population left empty "
+        "(no single commune of that name in département 06 in the reference)"
+    ]
+    shown = run("show", "2099-b", "--db", str(tmp_path / "mine.json")).stdout
+    assert "Collectivités: Saverdun (Commune, 09, Occitanie, 09282, population " in shown
+    assert "Population: population municipale 2023, INSEE (COG 2026)" in shown
+
+
+def test_import_refuses_an_unknown_departement_with_a_suggestion(tmp_path, make_award_document):
+    source = tmp_path / "new.json"
+    body = {"name": "Ajaccio", "kind": "commune", "department": "20", "region": "Corse"}
+    source.write_text(json.dumps([make_award_document(laureates=[body])]), encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "mine.json"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {source}: award 1 (2099-testville-jardins-partages): laureates[1].department: unknown département '20'; "
+        "did you mean 2A (Corse-du-Sud), 2B (Haute-Corse)?; nothing was imported\n"
+    )
+    assert not (tmp_path / "mine.json").exists()
 
 
 def test_import_refuses_the_packaged_store_and_bad_files(tmp_path, make_award_document):
@@ -733,6 +895,14 @@ def test_help_imports_neither_rich_nor_tinydb():
     modules = imported_modules("--help") | imported_modules("list", "--help")
     assert not {name for name in modules if name.split(".")[0] in {"rich", "tinydb", "platformdirs"}}
     assert "territoria_cli.stats" not in modules
+    assert "territoria_cli.geography" not in modules
+
+
+def test_the_geography_loads_only_for_a_place_filter_stats_or_import():
+    assert "territoria_cli.geography" not in imported_modules("list", "--level", "or", "--kind", "commune")
+    assert "territoria_cli.geography" not in imported_modules("search", "velo", "--population", "2000-")
+    assert "territoria_cli.geography" in imported_modules("list", "--region", "occitanie")
+    assert "territoria_cli.geography" in imported_modules("stats")
 
 
 #: What the document and workbook formats load; nothing else may.

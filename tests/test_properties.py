@@ -35,17 +35,25 @@ formula_text = st.builds(lambda start, tail: start + tail, st.sampled_from(FORMU
 cell_text = st.one_of(some_text, formula_text.filter(str.strip))
 
 
+#: Départements and their régions, as the reference has them.
+PLACES = [("06", "Provence-Alpes-Côte d'Azur"), ("2A", "Corse"), ("971", "Guadeloupe")]
+
+
 @st.composite
 def award_documents(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     kind = draw(st.sampled_from(KINDS))
+    # Places must exist (import checks them against the official geography); names and the rest are hostile text.
+    places = [draw(st.sampled_from(PLACES)) for _ in range(draw(st.integers(min_value=1, max_value=2)))]
     bodies = [
         {
             "name": draw(cell_text),
             "kind": kind,
-            "department": None if kind == "region" else draw(st.sampled_from(["06", "2A", "971"])),
-            "region": draw(cell_text),
+            "department": None if kind == "region" else department,
+            "region": region,
+            "code": None,
+            "population": draw(st.none() | st.integers(min_value=0, max_value=10**8)),
         }
-        for _ in range(draw(st.integers(min_value=1, max_value=2)))
+        for department, region in places
     ]
     return {
         "id": f"2099-{number}-{draw(st.text(alphabet='abc-é|;', min_size=1, max_size=8))}",

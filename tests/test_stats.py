@@ -46,6 +46,21 @@ def test_regions_and_repeat_laureates(real_awards):
     ]
 
 
+def test_departements_count_awards_once_each(real_awards):
+    stats = compute_stats(real_awards)
+    assert list(stats.by_department.items())[:3] == [("75", 5), ("92", 4), ("40", 3)]
+    assert stats.by_department["49"] == 1  # Angers' joint dossier, two bodies in 49
+    assert sum(stats.by_department.values()) == 38 - 1  # the région's award has no département
+
+
+def test_places_that_won_nothing_come_after_the_others_with_0(real_awards):
+    stats = compute_stats(real_awards, all_regions=["Bretagne", "Occitanie", "Corse"], all_departments=["2A", "09", "01"])
+    assert list(stats.by_region.items())[-2:] == [("Bretagne", 0), ("Corse", 0)]
+    assert stats.by_region["Occitanie"] == 5 and len(stats.by_region) == 11 + 2
+    assert list(stats.by_department.items())[-2:] == [("2A", 0), ("01", 0)]
+    assert stats.by_department["09"] == 1
+
+
 def test_stats_follow_filters(real_awards):
     occitanie = filter_awards(real_awards, build_filters(real_awards, regions=["occitanie"]))
     stats = compute_stats(occitanie)
@@ -105,7 +120,8 @@ def test_no_awards_gives_zeros():
 def test_document_is_plain_json_with_english_keys(real_awards):
     document = json.loads(json.dumps(compute_stats(real_awards).to_document(), ensure_ascii=False))
     assert list(document) == [
-        "awards", "by_level", "by_category", "bodies", "by_kind", "awards_by_kind", "by_region", "repeat_laureates"
+        "awards", "by_level", "by_category", "bodies", "by_kind", "awards_by_kind", "by_region", "by_department",
+        "repeat_laureates",
     ]
     assert document["by_level"] == {"or": 22, "argent": 6, "bronze": 10}
     assert document["repeat_laureates"][0] == {"name": "Paris", "awards": 5}
@@ -120,12 +136,13 @@ def test_awards_by_kind_count_a_joint_dossier_under_each_kind(real_awards):
     assert sum(stats.awards_by_kind.values()) == 39  # 38 awards; Angers' dossier is a commune's and an EPCI's
 
 
-def test_count_by_department_lists_codes_in_order(real_awards):
+def test_count_by_department_lists_the_most_awarded_first(real_awards):
     counts = count_by(real_awards, ["department"])
-    assert counts.keys[0][:3] == ("06", "09", "11") and counts.keys[0][-1] == ""  # the Région's award: no département
+    assert counts.keys[0][:3] == ("75", "92", "40") and counts.keys[0][-1] == ""  # the Région's award: no département
     assert counts.counts[("92",)] == 4 and counts.counts[("",)] == 1
     table = counts_table(counts, "fr")
     assert table.head == ("Département", "Prix") and table.rows[-1] == ("(aucun)", 1)
+    assert table.rows[0] == ("75 Paris", 5)  # the code users type, the name they read
 
 
 def test_cross_table_rows_total_and_a_column_per_level(real_awards):
@@ -157,7 +174,7 @@ def test_known_keys_give_zero_rows_for_places_that_won_nothing(real_awards):
     counts = count_by(real_awards, ["region"], known_keys={"region": ["Bretagne", "Corse", "Occitanie"]})
     rows = dict(counts_table(counts, "fr").rows)
     assert rows["Bretagne"] == 0 and rows["Corse"] == 0 and rows["Occitanie"] == 5
-    assert list(rows)[-2:] == ["Bretagne", "Corse"]  # the zeros come last, by name
+    assert list(rows)[-2:] == ["Bretagne", "Corse"]  # the zeros come last, in the order given
     nothing = count_by([], ["level"])
     assert counts_table(nothing, "fr").rows == (("Or", 0), ("Argent", 0), ("Bronze", 0))
 

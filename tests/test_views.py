@@ -181,4 +181,4 @@ def test_stats_rows_say_their_section_first(real_awards):
     rows = list(views.stats_rows(compute_stats(real_awards), "fr"))
     assert rows[:2] == [("awards", "38"), ("bodies", "31")]
     assert ("level", "Or", "22") in rows
-    assert all(row[0] in {"awards", "bodies", "level", "category", "kind", "region", "repeat"} for row in rows)
+    assert all(row[0] in {"awards", "bodies", "level", "category", "kind", "region", "department", "repeat"} for row in rows)

@@ -319,20 +319,24 @@ Examples:
   {PROGRAM} stats --region Occitanie
   {PROGRAM} stats --by department
   {PROGRAM} stats --by region --by level --output regions.xlsx
+  {PROGRAM} stats --level or --hide-empty
   {PROGRAM} stats --json | jq .by_level
 
 --by counts the awards by {", ".join(BY_FIELDS)}; two --by give a
 cross-table (a row per value of the first, a column per value of the
 second). An award counts once under each of its values: a joint dossier of
 a commune and an EPCI counts under both kinds. Collectivités by kind count
-each body once, as the organisers' communiqué does.
+each body once, as the organisers' communiqué does. Régions and
+départements that won nothing are listed with 0 after the others (within
+--region and --department); --hide-empty leaves them out.
 
 --format ({", ".join(TABLE_FORMATS)}) or the extension of --output writes
 the tables to a file (xlsx: a sheet and a bar chart per table; CSV holds one
 table, so it needs --by). Piped, one figure per line, tab-separated, the
 section first: "awards", "bodies", "level", "category" (total then one count
-per level), "kind" (collectivités, then awards), "region" and "repeat"
-(laureates with several awards); with --by, one line per row of the table.""",
+per level), "kind" (collectivités, then awards), "region", "department" (its
+code) and "repeat" (laureates with several awards); with --by, one line per
+row of the table.""",
 )
 @with_filters
 def stats(
@@ -359,13 +363,23 @@ def stats(
         ),
     ] = None,
     output: OutputOption = None,
+    hide_empty: Annotated[
+        bool, typer.Option("--hide-empty", help="Leave out the régions and départements that won nothing.")
+    ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Count awards by level, category, kind of body, region, or any field with --by."""
-    from territoria_cli.filters import select
-    from territoria_cli.stats import compute_stats, count_by, counts_document, counts_table, overview_tables, parse_by
+    """Count awards by level, category, kind of body, région, département, or any field with --by."""
+    from territoria_cli.filters import build_filters
+    from territoria_cli.stats import (
+        counts_document,
+        counts_table,
+        overview_tables,
+        palmares_counts,
+        palmares_stats,
+        parse_by,
+    )
 
     fields = parse_by(by or ())
     chosen = None
@@ -373,13 +387,14 @@ def stats(
         chosen = formats.format_for(format, output, TABLE_FORMATS)
         if as_json and chosen != "json":
             raise UsageError(f"--json contradicts --format {chosen}")
-    awards = select(store.load_awards(store.resolve_store_path(db)), filters)
+    awards = store.load_awards(store.resolve_store_path(db))
+    kept = build_filters(awards, **filters)
     document: object
     if fields:
-        counts = count_by(awards, fields)
+        counts = palmares_counts(awards, kept, fields, hide_empty=hide_empty)
         tables, document = [counts_table(counts, lang)], counts_document(counts)
     else:
-        figures = compute_stats(awards)
+        figures = palmares_stats(awards, kept, hide_empty=hide_empty)
         tables, document = overview_tables(figures, lang), figures.to_document()
     if chosen is not None:
         data = json_text(document) if chosen == "json" else formats.write_tables(chosen, tables, lang)

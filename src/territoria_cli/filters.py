@@ -49,17 +49,69 @@ def _listing(names: Iterable[str]) -> str:
     return ", ".join(repr(name) for name in names)
 
 
-_DEPARTMENT = re.compile(r"\d{2,3}|2[AB]")
+def _region_name(value: str) -> str:
+    from territoria_cli import geography
+
+    return geography.find_region(value).name
 
 
-def normalise_department(value: str) -> str:
-    """A département code as stored: "6" and "06" are "06", "2a" is "2A"."""
-    code = value.strip().upper()
-    if code.isdigit() and len(code) == 1:
-        code = "0" + code
-    if not _DEPARTMENT.fullmatch(code):
-        raise UsageError(f"unknown department {quoted(value)}; expected a code such as 06, 2A, 75 or 971")
-    return code
+def _departement_code(value: str) -> str:
+    from territoria_cli import geography
+
+    return geography.find_departement(value).code
+
+
+def _official(
+    what: str, find: Callable[[str], str], stored: Callable[[Award], Iterable[str | None]]
+) -> Callable[..., frozenset[str]]:
+    """Resolve each value through the official geography (:mod:`territoria_cli.geography`).
+
+    Any région or département is valid, won or not: ``--region bretagne``
+    finds nothing rather than failing. A value the reference does not know but
+    the store holds (a store imported before its places were checked) is
+    still accepted; anything else is a usage error with the closest places.
+    The reference is read only when the filter is given.
+    """
+
+    def read_all(values: Iterable[str], awards: Sequence[Award]) -> frozenset[str]:
+        from territoria_cli import geography
+
+        resolved = set()
+        for value in values:
+            try:
+                resolved.add(find(value))
+            except geography.UnknownPlace as error:
+                names = [name for name in dict.fromkeys(name for award in awards for name in stored(award)) if name]
+                try:
+                    resolved.add(resolve_choice(value, names, what))
+                except UsageError:
+                    raise UsageError(str(error)) from None
+        return frozenset(resolved)
+
+    return read_all
+
+
+#: What ``--population`` accepts: "5000-", "-10000", "2000-10000" (bounds included).
+_POPULATION_RANGE = re.compile(r"(?P<low>\d+)?-(?P<high>\d+)?")
+
+
+def population_range(value: str, awards: Sequence[Award] = ()) -> tuple[int, float] | None:
+    """Read ``MIN-MAX`` (either bound may be left out) as inclusive bounds; "-" alone is no filter."""
+    match = _POPULATION_RANGE.fullmatch(value.replace(" ", "").replace("_", ""))
+    if match is None:
+        raise UsageError(
+            f"invalid population range {quoted(value)}; expected MIN-MAX in inhabitants, such as 5000-, -10000 or 2000-10000"
+        )
+    low = int(match["low"]) if match["low"] else 0
+    high = int(match["high"]) if match["high"] else float("inf")
+    if low > high:
+        raise UsageError(f"invalid population range {quoted(value)}: the minimum is above the maximum")
+    return None if (match["low"], match["high"]) == (None, None) else (low, high)
+
+
+def _in_population_range(award: Award, bounds: tuple[int, float]) -> bool:
+    low, high = bounds
+    return any(body.population is not None and low <= body.population <= high for body in award.laureates)
 
 
 def _year(value: int | str) -> int:
@@ -173,20 +225,29 @@ FILTERS: tuple[Filter, ...] = (
         "departments",
         ("--department",),
         "CODE",
-        "Keep bodies of this département (06, 2A, 971…).",
-        read=_each(normalise_department),
+        "Keep bodies of this département: its code (06, 2a, 971…) or name (prefix enough).",
+        read=_official("département", _departement_code, lambda award: [body.department for body in award.laureates]),
         matches=lambda award, codes: any(body.department in codes for body in award.laureates),
     ),
     Filter(
         "regions",
         ("--region",),
         "NAME",
-        "Keep bodies of this region (prefix enough).",
-        read=_among_stored("region", lambda award: [body.region for body in award.laureates]),
+        "Keep bodies of this région, any of the 18 (prefix enough).",
+        read=_official("région", _region_name, lambda award: [body.region for body in award.laureates]),
         matches=lambda award, regions: any(body.region in regions for body in award.laureates),
         completion=lambda document: [
             body.get("region") for body in document.get("laureates") or () if isinstance(body, dict)
         ],
+    ),
+    Filter(
+        "population",
+        ("--population",),
+        "MIN-MAX",
+        "Keep bodies of MIN to MAX inhabitants (5000-, -10000, 2000-10000), by their official population.",
+        read=population_range,
+        matches=_in_population_range,
+        repeatable=False,
     ),
     Filter(
         "years",
@@ -299,7 +360,14 @@ _SORT_FUNCTIONS: dict[str, Callable[[Award], Any]] = {
     "title": lambda a: (fold(a.title), a.id),
     "year": lambda a: (a.year, _LEVEL_RANK[a.level], fold(a.category), fold(a.laureate), a.id),
     "id": lambda a: a.id,
+    "population": lambda a: (_largest_population(a) is None, _largest_population(a) or 0, _LEVEL_RANK[a.level], a.id),
 }
+
+
+def _largest_population(award: Award) -> int | None:
+    """The population an award sorts by: its most populous body's (a joint dossier has several); None if unknown."""
+    return max((body.population for body in award.laureates if body.population is not None), default=None)
+
 #: What ``--sort`` accepts; "level" is the default.
 SORT_KEYS: tuple[str, ...] = tuple(_SORT_FUNCTIONS)
 

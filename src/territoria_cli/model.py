@@ -9,6 +9,7 @@ more than the whole start-up budget of the CLI, and the schema is small.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal, NamedTuple
 
 from territoria_cli.text import fold, quoted
@@ -66,6 +67,8 @@ FIELD_LABELS: dict[Lang, dict[str, str]] = {
         "kind": "Type de collectivité",
         "department": "Département",
         "region": "Région",
+        "code": "Code officiel",
+        "population": "Population",
         "title": "Titre",
         "summary_title": "Titre du résumé",
         "summary": "Résumé",
@@ -83,6 +86,8 @@ FIELD_LABELS: dict[Lang, dict[str, str]] = {
         "kind": "Kind of body",
         "department": "Département",
         "region": "Region",
+        "code": "Official code",
+        "population": "Population",
         "title": "Title",
         "summary_title": "Summary title",
         "summary": "Summary",
@@ -97,15 +102,22 @@ class InvalidAward(ValueError):
 
 
 class Laureate(NamedTuple):
-    """One legal body behind an award (a joint dossier has several)."""
+    """One legal body behind an award (a joint dossier has several).
+
+    ``code`` and ``population`` link the body to the official geography (see
+    docs/data.md, "Geography"); both may be null, and stores written before they
+    existed are read with null for both.
+    """
 
     name: str
     kind: Kind
     department: str | None
     region: str
+    code: str | None = None
+    population: int | None = None
 
     def to_document(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "department": self.department, "region": self.region}
+        return self._asdict()
 
 
 class Award(NamedTuple):
@@ -220,10 +232,35 @@ def _laureate(body: Any, position: int) -> Laureate:
             raise InvalidAward(f"laureates[{position}].department must be null for a région")
     elif not isinstance(department, str) or not department:
         raise InvalidAward(f'laureates[{position}].department must be a département code such as "06" or "971"')
-    return Laureate(body["name"], kind, department, body["region"])
+    code = body.get("code")
+    if code is not None and not (isinstance(code, str) and _CODE_FORMATS[kind].fullmatch(code)):
+        raise InvalidAward(f"laureates[{position}].code {code!r} is not {_CODE_EXAMPLES[kind]}, or null")
+    if code is not None and department is not None and kind != "epci" and not code.startswith(department):
+        # A commune's INSEE code begins with its département's; a département's code is its département.
+        raise InvalidAward(f"laureates[{position}].code {code!r} is not in département {department}")
+    population = body.get("population")
+    if population is not None and (not isinstance(population, int) or isinstance(population, bool) or population < 0):
+        raise InvalidAward(f"laureates[{position}].population must be a non-negative integer or null")
+    return Laureate(body["name"], kind, department, body["region"], code, population)
 
 
 _BODY_FIELDS = frozenset(Laureate._fields)
+
+#: What ``code`` looks like for each kind of body: INSEE codes, a SIREN for an EPCI.
+_CODE_FORMATS: dict[Kind, re.Pattern[str]] = {
+    "commune": re.compile(r"(?:\d{2}|2[AB])\d{3}"),
+    "arrondissement": re.compile(r"(?:\d{2}|2[AB])\d{3}"),
+    "epci": re.compile(r"\d{9}"),
+    "departement": re.compile(r"\d{2}|2[AB]|97\d"),
+    "region": re.compile(r"\d{2}"),
+}
+_CODE_EXAMPLES: dict[Kind, str] = {
+    "commune": 'an INSEE commune code such as "09282" or "2A004"',
+    "arrondissement": 'an INSEE code such as "75109"',
+    "epci": 'a SIREN of 9 digits such as "244900015"',
+    "departement": 'a département code such as "06", "2A" or "971"',
+    "region": 'a région code such as "32"',
+}
 
 
 def _type_name(value: Any) -> str:

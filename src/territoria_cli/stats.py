@@ -16,6 +16,12 @@ those figures come out:
 The same identity (kind, name, département) serves ``repeat_laureates``, so
 Paris there includes the awards of the mairie du 9e.
 
+``by_region`` and ``by_department`` count awards per place (an award once per
+place, whatever its number of bodies there). The places that won nothing are
+listed with 0 after the others when the caller names them (``all_regions``,
+``all_departments``); :func:`palmares_stats`, what the ``stats`` command
+shows, names the official ones within the filters.
+
 Awards, unlike collectivités, are counted by :func:`count_by` under each
 distinct value of a field: a joint dossier of a commune and an EPCI counts
 once under "Commune" and once under "EPCI" (so awards by kind add up to more
@@ -32,6 +38,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from territoria_cli.errors import UsageError
+from territoria_cli.filters import Filters, filter_awards
 from territoria_cli.model import (
     BY_FIELDS,
     FIELD_LABELS,
@@ -59,6 +66,7 @@ class Stats(NamedTuple):
     bodies: int
     by_kind: dict[Kind, int]
     by_region: dict[str, int]
+    by_department: dict[str, int]
     repeat_laureates: list[tuple[str, int]]
     #: Awards per kind of body; a joint dossier counts under each of its kinds.
     awards_by_kind: dict[Kind, int]
@@ -73,6 +81,7 @@ class Stats(NamedTuple):
             "by_kind": dict(self.by_kind),
             "awards_by_kind": dict(self.awards_by_kind),
             "by_region": dict(self.by_region),
+            "by_department": dict(self.by_department),
             "repeat_laureates": [{"name": name, "awards": count} for name, count in self.repeat_laureates],
         }
 
@@ -98,8 +107,43 @@ def counted_body(body: Laureate) -> _Body:
     return _Body(body.kind, body.name, body.department)
 
 
-def compute_stats(awards: Sequence[Award]) -> Stats:
-    """Count ``awards`` (already filtered by the caller, if at all)."""
+def palmares_stats(awards: Sequence[Award], filters: Filters, *, hide_empty: bool = False) -> Stats:
+    """The figures of the awards ``filters`` keep, with the régions and départements that won nothing.
+
+    Those are the official ones (:mod:`territoria_cli.geography`) within the
+    région and département filters: all 18 régions and 101 départements
+    without such a filter, the départements of Occitanie with ``--region
+    occitanie``. ``hide_empty`` leaves them out.
+    """
+    kept = filter_awards(awards, filters)
+    if hide_empty:
+        return compute_stats(kept)
+    places = official_places(filters)
+    return compute_stats(kept, all_regions=places["region"], all_departments=places["department"])
+
+
+def palmares_counts(awards: Sequence[Award], filters: Filters, fields: Sequence[str], *, hide_empty: bool = False) -> Counts:
+    """``stats --by``: :func:`count_by` of the awards ``filters`` keep, with the places that won nothing as for
+    :func:`palmares_stats`."""
+    return count_by(filter_awards(awards, filters), fields, {} if hide_empty else official_places(filters))
+
+
+def official_places(filters: Filters) -> dict[str, tuple[str, ...]]:
+    """The official régions (names) and départements (codes) within the région and département filters."""
+    from territoria_cli import geography
+
+    regions, departments = geography.places_within(filters.value("regions"), filters.value("departments"))
+    return {"region": tuple(regions), "department": tuple(departments)}
+
+
+def compute_stats(
+    awards: Sequence[Award], *, all_regions: Iterable[str] = (), all_departments: Iterable[str] = ()
+) -> Stats:
+    """Count ``awards`` (already filtered by the caller, if at all).
+
+    ``all_regions`` (names) and ``all_departments`` (codes) are the places to
+    list even when they won nothing: with 0, after the others, in the order given.
+    """
     level_counts = Counter(award.level for award in awards)
     by_category: dict[str, dict[Level, int]] = {}
     for award in awards:
@@ -109,12 +153,14 @@ def compute_stats(awards: Sequence[Award]) -> Stats:
     bodies: dict[tuple[str, str, str | None], _Body] = {}
     awards_per_body: Counter[tuple[str, str, str | None]] = Counter()
     awards_per_region: Counter[str] = Counter()
+    awards_per_department: Counter[str] = Counter()
     for award in awards:
         counted = {counted_body(body) for body in award.laureates}
         for body in counted:
             bodies.setdefault(body.key, body)
         awards_per_body.update({body.key for body in counted})
         awards_per_region.update({body.region for body in award.laureates})
+        awards_per_department.update({body.department for body in award.laureates if body.department is not None})
 
     kind_counts = Counter(body.kind for body in bodies.values())
     by_kind: dict[Kind, int] = {
@@ -127,10 +173,17 @@ def compute_stats(awards: Sequence[Award]) -> Stats:
         by_category=by_category,
         bodies=len(bodies),
         by_kind=by_kind,
-        by_region=dict(sorted(awards_per_region.items(), key=lambda item: (-item[1], fold(item[0])))),
+        by_region=_with_empty(awards_per_region, all_regions, fold),
+        by_department=_with_empty(awards_per_department, all_departments, str),
         repeat_laureates=sorted(repeat, key=lambda item: (-item[1], fold(item[0]))),
         awards_by_kind=_awards_by_kind(awards),
     )
+
+
+def _with_empty(counts: Counter[str], every_place: Iterable[str], sort_key: Callable[[str], str]) -> dict[str, int]:
+    """Places by number of awards, then by name; then the places of ``every_place`` that have none, with 0."""
+    ranked = dict(sorted(counts.items(), key=lambda item: (-item[1], sort_key(item[0]))))
+    return ranked | {place: 0 for place in every_place if place not in ranked}
 
 
 def _awards_by_kind(awards: Sequence[Award]) -> dict[Kind, int]:
@@ -158,9 +211,8 @@ _NATURAL_ORDER: dict[str, Callable[[str], Any]] = {
     "level": _LEVEL_RANK.__getitem__,
     "kind": _KIND_RANK.__getitem__,
     "year": int,
-    "department": lambda code: (code == "", code),  # a Région's awards (no département) last
 }
-#: Keys shown with 0 when no award has them. Issue 10 (official geography) adds every région and département.
+#: Keys shown with 0 when no award has them; :func:`official_places` gives those of régions and départements.
 BUILT_IN_KEYS: dict[str, tuple[str, ...]] = {
     "level": LEVELS,
     "kind": tuple(kind for kind in KINDS if kind != "arrondissement"),  # counted as their commune
@@ -218,11 +270,12 @@ def _combinations(keys: Sequence[tuple[str, ...]]) -> Iterable[tuple[str, ...]]:
 
 
 def _ordered(field: str, counter: Counter[str], known: Iterable[str]) -> tuple[str, ...]:
-    keys = set(counter) | set(known)
+    """Natural order where there is one; else the most awarded first ("no sponsor" last), then the zeros as given."""
     natural = _NATURAL_ORDER.get(field)
     if natural is not None:
-        return tuple(sorted(keys, key=natural))
-    return tuple(sorted(keys, key=lambda key: (key == "", -counter[key], fold(key))))  # "no sponsor" last
+        return tuple(sorted(set(counter) | set(known), key=natural))
+    counted = sorted(counter, key=lambda key: (key == "", -counter[key], fold(key)))
+    return tuple(dict.fromkeys([*counted, *known]))
 
 
 # --------------------------------------------------------------------------- tables for every output format
@@ -240,6 +293,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "by_kind": "Par type de collectivité",
         "kind_note": "Un prix conjoint compte pour chacun de ses types.",
         "by_region": "Par région (prix)",
+        "by_department": "Par département (prix)",
         "repeat": "Lauréats primés plusieurs fois",
     },
     "en": {
@@ -254,6 +308,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "by_kind": "By kind of body",
         "kind_note": "A joint award counts under each of its kinds.",
         "by_region": "By region (awards)",
+        "by_department": "By département (awards)",
         "repeat": "Laureates with several awards",
     },
 }
@@ -287,6 +342,11 @@ def key_label(field: str, key: str, lang: Lang) -> str:
         return LEVEL_LABELS[lang][key]  # type: ignore[index]
     if field == "kind":
         return KIND_LABELS[lang][key]  # type: ignore[index]
+    if field == "department" and key:
+        from territoria_cli import geography
+
+        name = geography.departement_name(key)
+        return f"{key} {name}" if name else key  # "09 Ariège": the code users type, the name they read
     return key or WORDS[lang]["none"]
 
 
@@ -363,6 +423,12 @@ def overview_tables(stats: Stats, lang: Lang) -> list[Table]:
             note=words["kind_note"],
         ),
         Table("by_region", words["by_region"], (labels["region"], words["count"]), tuple(stats.by_region.items())),
+        Table(
+            "by_department",
+            words["by_department"],
+            (labels["department"], words["count"]),
+            tuple((key_label("department", code, lang), count) for code, count in stats.by_department.items()),
+        ),
     ]
     if stats.repeat_laureates:
         tables.append(Table("repeat", words["repeat"], (labels["laureate"], words["count"]), tuple(stats.repeat_laureates)))

@@ -183,11 +183,16 @@ LOCK_TIMEOUT_SECONDS = 60.0
 
 
 class ImportReport(NamedTuple):
-    """What an import did, by award id, in the order of the imported file."""
+    """What an import did, by award id, in the order of the imported file.
+
+    ``incomplete`` lists the bodies whose official code or population could
+    not be filled from the reference (one line each, saying which and why).
+    """
 
     added: list[str]
     replaced: list[str]
     unchanged: list[str]
+    incomplete: list[str]
 
 
 def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = False) -> ImportReport:
@@ -199,10 +204,17 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
     A missing store is created, in a folder that must exist. The packaged
     palmarès is never modified.
 
+    Every body is checked against the official geography, and its missing
+    code or population filled from it when it can be (see
+    :func:`territoria_cli.geography.checked_bodies`).
+
     Raises :class:`StoreError` naming what is wrong; the store is then as it was.
     """
     _refuse_packaged_store(store)
-    awards = _validated_import((f"award {position}", document) for position, document in enumerate(documents, 1))
+    incomplete: list[str] = []
+    awards = _validated_import(
+        ((f"award {position}", document) for position, document in enumerate(documents, 1)), incomplete=incomplete
+    )
     target = Path(os.path.realpath(store))
     if not target.parent.is_dir():
         raise StoreError(f"{store}: the folder {target.parent} does not exist; create it first")
@@ -224,7 +236,7 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
         reason = (error.strerror or str(error)).lower()
         raise StoreError(f"{store}: cannot create the lock file {lock.lock_file} ({reason})") from None
     try:
-        return _merge_and_write(store, target, awards, replace=replace)
+        return _merge_and_write(store, target, awards, replace=replace)._replace(incomplete=incomplete)
     finally:
         lock.release()
 
@@ -256,7 +268,7 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
             f"{store}: {len(conflicts)} imported award(s) differ from the award stored under the same id: "
             f"{_shorten(conflicts)}; nothing was imported (re-run with --replace to overwrite them)"
         )
-    report = ImportReport(added=[], replaced=[], unchanged=[])
+    report = ImportReport(added=[], replaced=[], unchanged=[], incomplete=[])
     for award in awards:
         if award.id not in stored:
             report.added.append(award.id)
@@ -313,19 +325,29 @@ class _AtomicJSONStorage:
         """Nothing stays open between reads and writes."""
 
 
-def _validated_import(documents: Iterable[tuple[str, Any]], source: str = "") -> list[Award]:
-    """Validate every (position, document) before anything is written.
+def _validated_import(
+    documents: Iterable[tuple[str, Any]], source: str = "", *, incomplete: list[str] | None = None
+) -> list[Award]:
+    """Validate every (position, document) before anything is written, geography included.
 
     ``source`` names the file in messages ("FILE: "), the positions say where
-    in it (an award number, or a CSV row and line).
+    in it (an award number, or a CSV row and line). Bodies get their missing
+    code and population from the reference; those it cannot complete are
+    appended to ``incomplete``, one line each.
     """
+    from territoria_cli import geography  # import only: the reference is not read at start-up
+
     awards = []
     first_seen: dict[str, str] = {}
     for where, document in documents:
         try:
             award = Award.from_document(document)
-        except InvalidAward as error:
+            bodies, notes = geography.checked_bodies(award.laureates)
+        except (InvalidAward, geography.UnknownPlace) as error:
             raise StoreError(f"{source}{where}{_id_label(document)}: {error}; nothing was imported") from None
+        award = award._replace(laureates=bodies)
+        if incomplete is not None:
+            incomplete.extend(f"{source}{where}{_id_label(document)}: {note}" for note in notes)
         if award.id in first_seen:
             raise StoreError(
                 f"{source}{where}: id {award.id!r} is already used by {first_seen[award.id]}; nothing was imported"

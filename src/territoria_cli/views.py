@@ -26,7 +26,17 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
-from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS, Award, Lang, Level, json_text
+from territoria_cli.model import (
+    FIELD_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    LEVELS,
+    Award,
+    Lang,
+    Laureate,
+    Level,
+    json_text,
+)
 
 if TYPE_CHECKING:
     from rich.console import Group, RenderableType
@@ -59,6 +69,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "awards": "prix",
         "one_body": "collectivité",
         "bodies": "collectivités",
+        "vintage": "population municipale {population}, INSEE (COG {cog})",
     },
     "en": {
         "rank": "#",
@@ -67,6 +78,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "awards": "awards",
         "one_body": "public body",
         "bodies": "public bodies",
+        "vintage": "{population} municipal population, INSEE (COG {cog})",
     },
 }
 
@@ -320,13 +332,22 @@ def award_panel(shown: Award, lang: Lang) -> Panel:
     for field in ("category", "sponsor", "year", "laureate", "excellence", "budget"):
         facts.add_row(labels[field], Text(cell_value(shown, field, lang) or "—"))
 
-    bodies = _table()
-    for field in ("laureates", "kind", "department", "region"):
+    vintage = population_vintage(shown, lang)
+    bodies = _table(caption=f"{labels['population']}: {vintage}" if vintage else None)
+    for field in ("laureates", "kind", "department", "region", "code"):
         bodies.add_column(labels[field])
+    bodies.add_column(labels["population"], justify="right")
     for body in shown.laureates:
-        bodies.add_row(Text(body.name), Text(KIND_LABELS[lang][body.kind]), Text(body.department or "—"), Text(body.region))
+        bodies.add_row(
+            Text(body.name),
+            Text(KIND_LABELS[lang][body.kind]),
+            Text(body.department or "—"),
+            Text(body.region),
+            Text(body.code or "—"),
+            Text(_inhabitants(body.population, lang)),
+        )
 
-    summary = Text()
+    summary = Text("\n" if vintage else "")  # the caption under the bodies takes the blank line: give it back
     summary.append(shown.summary_title, style="bold")
     summary.append("\n\n")
     summary.append(shown.summary)
@@ -346,13 +367,39 @@ def award_text(shown: Award, lang: Lang) -> str:
     def field_lines(fields: Sequence[str]) -> list[str]:
         return [f"{labels[field]}: {value}" for field, value in zip(fields, row(shown, fields, lang), strict=True)]
 
-    bodies = [
-        f"{labels['laureates']}: {body.name} "
-        f"({', '.join(filter(None, [KIND_LABELS[lang][body.kind], body.department, body.region]))})"
-        for body in shown.laureates
-    ]
+    def body_line(body: Laureate) -> str:
+        facts = [KIND_LABELS[lang][body.kind], body.department, body.region, body.code]
+        if body.population is not None:
+            facts.append(f"{labels['population'].lower()} {body.population}")
+        return f"{labels['laureates']}: {body.name} ({', '.join(filter(None, facts))})"
+
+    bodies = [body_line(body) for body in shown.laureates]
+    vintage = population_vintage(shown, lang)
+    if vintage:
+        bodies.append(f"{labels['population']}: {vintage}")
     lines = [*field_lines(SHOW_FIELDS_BEFORE_BODIES), *bodies, *field_lines(SHOW_FIELDS_AFTER_BODIES)]
     return "\n".join(lines) + "\n\n" + shown.summary.rstrip() + "\n"
+
+
+def population_vintage(shown: Award, lang: Lang) -> str | None:
+    """Which populations ``show`` gives ("population municipale 2023, INSEE (COG 2026)"); None if it gives none.
+
+    Read from the reference only when a body has a population.
+    """
+    if all(body.population is None for body in shown.laureates):
+        return None
+    from territoria_cli import geography
+
+    source = geography.source()
+    return WORDS[lang]["vintage"].format(population=source["population"], cog=source["cog"])
+
+
+def _inhabitants(population: int | None, lang: Lang) -> str:
+    """ "4 808" in French (a no-break space between thousands), "4,808" in English; "—" when unknown."""
+    if population is None:
+        return "—"
+    grouped = f"{population:,}"
+    return grouped.replace(",", "\u00a0") if lang == "fr" else grouped
 
 
 # ---------------------------------------------------------------- stats
@@ -374,6 +421,7 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
     from rich.text import Text
 
     from territoria_cli.stats import WORDS as STATS_WORDS
+    from territoria_cli.stats import key_label
 
     words = STATS_WORDS[lang]
     headline = Text(f"{count_of_awards(figures.awards, lang)} · {count_of_bodies(figures.bodies, lang)}", style="bold")
@@ -405,8 +453,10 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
         kinds.add_row(Text(KIND_LABELS[lang][kind]), str(count), str(figures.awards_by_kind.get(kind, 0)), bar(count, largest))
     regions = _count_table(words["by_region"], FIELD_LABELS[lang]["region"], lang)
     _add_counts(regions, figures.by_region.items())
+    departments = _count_table(words["by_department"], FIELD_LABELS[lang]["department"], lang)
+    _add_counts(departments, ((key_label("department", code, lang), count) for code, count in figures.by_department.items()))
 
-    parts: list[RenderableType] = [headline, levels, categories, kinds, Text(""), regions]  # a line after the note
+    parts: list[RenderableType] = [headline, levels, categories, kinds, Text(""), regions, departments]  # a line after the note
     if figures.repeat_laureates:
         repeats = _count_table(words["repeat"], FIELD_LABELS[lang]["laureate"], lang)
         _add_counts(repeats, figures.repeat_laureates)
@@ -426,6 +476,8 @@ def stats_rows(figures: Stats, lang: Lang) -> Iterable[Sequence[str]]:
         yield "kind", KIND_LABELS[lang][kind], str(count), str(figures.awards_by_kind.get(kind, 0))
     for region, count in figures.by_region.items():
         yield "region", region, str(count)
+    for code, count in figures.by_department.items():
+        yield "department", code, str(count)
     for laureate, count in figures.repeat_laureates:
         yield "repeat", laureate, str(count)
 
@@ -535,9 +587,11 @@ def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) 
 
 
 def imported(target: Path, report: ImportReport) -> None:
-    """``import``: one line saying what changed in the store."""
+    """``import``: one line saying what changed in the store, then the bodies left without code or population."""
     counts = ", ".join(
         f"{len(ids)} {what}"
         for what, ids in (("added", report.added), ("replaced", report.replaced), ("unchanged", report.unchanged))
     )
     print(f"{target}: {counts}.")
+    for line in report.incomplete:
+        print(f"Note: {line}")

@@ -40,3 +40,13 @@ def test_columns_pick_the_keys_with_json_values(real_awards):
         "budget": angers.budget,
     }
     assert json.loads(write(real_awards, None)) == json.loads(to_json(real_awards))
+
+
+def test_code_and_population_give_one_value_per_body(real_awards):
+    angers = next(award for award in real_awards if len(award.laureates) == 2)
+    (document,) = json.loads(write([angers], ("code", "population")))
+    assert document == {
+        "code": [body.code for body in angers.laureates],
+        "population": [body.population for body in angers.laureates],
+    }
+    assert len(document["code"]) == 2 and all(isinstance(number, int) for number in document["population"])

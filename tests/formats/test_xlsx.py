@@ -79,12 +79,12 @@ def test_stats_tables_get_a_native_bar_chart_each(real_awards):
     data = write_tables(tables)
     book = read(data)
     assert book.sheetnames == [
-        "Par niveau", "Par catégorie", "Par type de collectivité", "Par région (prix)",
+        "Par niveau", "Par catégorie", "Par type de collectivité", "Par région (prix)", "Par département (prix)",
         "Lauréats primés plusieurs fois", "Par région × niveau",
     ]
     assert list(book["Par niveau"].iter_rows(values_only=True)) == [("Niveau", "Nombre"), ("Or", 22), ("Argent", 6), ("Bronze", 10)]
     found = charts(data)
-    assert len(found) == 6 and all("<c:barChart>" in chart for chart in found)
+    assert len(found) == 7 and all("<c:barChart>" in chart for chart in found)
     assert '<c:grouping val="stacked"/>' in found[1]  # gold, silver, bronze stacked per category
     assert 'val="D4A017"' in found[1]  # in medal colours
     assert '<c:grouping val="clustered"/>' in found[2]  # bodies and awards by kind side by side, not added up
@@ -95,3 +95,12 @@ def test_stats_tables_get_a_native_bar_chart_each(real_awards):
 def test_empty_or_tiny_sheets_are_valid(rows):
     book = read(to_xlsx([Sheet("S", ["a", "b"], rows, chart=Chart("t", (1,)))]))
     assert book.active.max_row == 1 + len(rows)
+
+
+def test_population_of_one_body_is_a_number_of_two_is_text(real_awards):
+    single = next(award for award in real_awards if len(award.laureates) == 1 and award.laureates[0].population)
+    joint = next(award for award in real_awards if len(award.laureates) == 2)
+    sheet = read(to_xlsx(award_sheets([single, joint], ("id", "population", "code"), "fr"))).active
+    assert sheet["B2"].value == single.laureates[0].population and sheet["B2"].data_type == "n"
+    assert sheet["B3"].data_type == "s" and " ; " in sheet["B3"].value
+    assert sheet["C2"].data_type == "s"  # an official code stays text: "09122" keeps its zero

@@ -8,7 +8,10 @@ the reader's language: level labels ("Or"/"Gold"), "oui"/"non" or
   export with every column imports back (``territoria import``) unchanged;
 * ``kind``, ``department`` and ``region`` describe the bodies for readers:
   each distinct value once, in the order of the bodies, joined by " ; "
-  (a joint dossier gives "Commune ; EPCI"). Import ignores them.
+  (a joint dossier gives "Commune ; EPCI"). ``code`` and ``population``
+  give one value per body, in the order of the bodies, joined the same way
+  ("49007 ; 244900015"; empty for a body without one), the population as a
+  plain integer. Import ignores these five.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from territoria_cli.text import quoted
 
 DEFAULT_COLUMNS = ("id", "level", "category", "laureate", "title")
 #: Columns the exports know: the award's fields, then facts about its bodies.
-COLUMNS: tuple[str, ...] = AWARD_FIELDS + ("kind", "department", "region")
+COLUMNS: tuple[str, ...] = AWARD_FIELDS + ("kind", "department", "region", "code", "population")
 #: What joins the values of several bodies in one cell.
 BODY_SEPARATOR = " ; "
 #: How a true and a false value read in each language (CSV import reads them back).
@@ -60,6 +63,8 @@ def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
         return _distinct(body.department for body in award.laureates if body.department is not None)
     if column == "region":
         return _distinct(body.region for body in award.laureates)
+    if column in ("code", "population"):
+        return _per_body([getattr(body, column) for body in award.laureates])
     if column not in AWARD_FIELDS:
         raise UsageError(f"unknown column {column!r}; choose among: {', '.join(COLUMNS)}")
     value = getattr(award, column)
@@ -73,6 +78,13 @@ def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
 def row(award: Award, columns: Sequence[str], lang: Lang = "fr") -> list[str]:
     """The cells of one award, in the order of ``columns``."""
     return [cell_value(award, column, lang) for column in columns]
+
+
+def _per_body(values: Sequence[object]) -> str:
+    """One value per body, so that the n-th is the n-th body's; empty when no body has one."""
+    if all(value is None for value in values):
+        return ""
+    return BODY_SEPARATOR.join("" if value is None else str(value) for value in values)
 
 
 def _distinct(values: Iterable[str]) -> str:

@@ -6,7 +6,8 @@ Without ``--columns``, whole documents in the one layout of the store,
 with JSON values rather than the readers' labels: ``"level": "or"``,
 ``"year": 2017``, ``"excellence": true``, ``null`` when missing; the body
 columns ``kind``, ``department`` and ``region`` are lists of distinct
-values (a joint dossier has two bodies). Reading JSON is the store's job
+values (a joint dossier has two bodies), ``code`` and ``population`` lists
+of one value per body. Reading JSON is the store's job
 (:func:`territoria_cli.store.read_import_file`).
 """
 
@@ -19,9 +20,11 @@ from territoria_cli.model import Award, Lang, json_text
 
 #: The columns that describe the bodies, as lists (see the module docstring).
 _BODY_COLUMNS = {
-    "kind": lambda award: [body.kind for body in award.laureates],
-    "department": lambda award: [body.department for body in award.laureates if body.department is not None],
-    "region": lambda award: [body.region for body in award.laureates],
+    "kind": lambda award: list(dict.fromkeys(body.kind for body in award.laureates)),
+    "department": lambda award: list(dict.fromkeys(b.department for b in award.laureates if b.department is not None)),
+    "region": lambda award: list(dict.fromkeys(body.region for body in award.laureates)),
+    "code": lambda award: [body.code for body in award.laureates],
+    "population": lambda award: [body.population for body in award.laureates],
 }
 
 
@@ -34,7 +37,7 @@ def json_object(award: Award, columns: Sequence[str]) -> dict[str, Any]:
     """The keys ``columns`` of ``award``, with JSON values."""
     document = award.to_document()
     return {
-        column: list(dict.fromkeys(_BODY_COLUMNS[column](award))) if column in _BODY_COLUMNS else document[column]
+        column: _BODY_COLUMNS[column](award) if column in _BODY_COLUMNS else document[column]
         for column in columns
     }
 

@@ -168,7 +168,12 @@ def award_sheets(awards: Sequence[Award], columns: Sequence[str], lang: Lang, gr
 
 
 def _cell(award: Award, column: str, lang: Lang) -> str | int:
-    return award.year if column == "year" else document_text(cell_value(award, column, lang))
+    """Years, and the population of a single body, as numbers (they sort and sum); everything else as text."""
+    if column == "year":
+        return award.year
+    if column == "population" and len(award.laureates) == 1 and award.laureates[0].population is not None:
+        return award.laureates[0].population
+    return document_text(cell_value(award, column, lang))
 
 
 def write(
