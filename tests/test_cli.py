@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -263,9 +264,9 @@ def test_forced_terminal_colours_the_medals():
         (["search"], "Error: Missing argument"),
         (["search", ""], "Error: nothing to search for"),
         (["search", "*", "?"], "Error: nothing to search for"),
-        (["export", "--format", "xls"], "Error: unknown format 'xls'"),
+        (["export", "--format", "odt"], "Error: unknown format 'odt'"),
         (["export", "--columns", "id,colour"], "colour"),
-        (["export", "--format", "csv", "--group-by", "category"], "Error: --group-by applies to --format md only"),
+        (["export", "--format", "csv", "--group-by", "category"], "Error: --group-by applies to --format md or xlsx or docx or html only, not csv"),
         (["export", "--format", "md", "--excel"], "Error: --excel applies to --format csv only"),
         (["nope"], "Error: No such command 'nope'"),
         (["lst"], "Error: No such command 'lst'. Did you mean 'list'?"),
@@ -434,6 +435,81 @@ def test_show_in_a_terminal_is_a_panel_with_bodies_and_region():
 # ---------------------------------------------------------------- stats
 
 
+def test_stats_by_department_counts_awards_per_code():
+    result = run("stats", "--by", "department")
+    assert result.exit_code == 0, result.output
+    table = rows(result.stdout)
+    assert table[:3] == [["75 Paris", "5"], ["92 Hauts-de-Seine", "4"], ["40 Landes", "3"]]
+    assert ["(aucun)", "1"] in table  # the Région's award has no département
+    assert table[-1] == ["976 Mayotte", "0"] and len(table) == 22 + 1 + 79  # winners, none, the 79 others
+
+
+def test_stats_by_two_fields_is_a_cross_table():
+    document = json.loads(run("stats", "--by", "region", "--by", "level", "--json").stdout)
+    assert {"region": "Île-de-France", "level": "bronze", "awards": 7} in document
+    assert {"region": "Occitanie", "level": "argent", "awards": 0} in document
+    drawn = run("stats", "--by", "region", "--by", "Level", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"})
+    assert "Par région × niveau" in drawn.stdout and "█" in drawn.stdout
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", drawn.stdout)  # NO_COLOR keeps bold
+    header = next(line for line in plain.splitlines() if "Région" in line and "Total" in line)
+    assert header.split() == ["Région", "Total", "Or", "Argent", "Bronze"]
+
+
+def test_stats_counts_awards_by_kind_beside_bodies():
+    kinds = {row[1]: row[2:] for row in rows(run("stats").stdout) if row[0] == "kind"}
+    assert kinds["Commune"] == ["22", "29"] and kinds["EPCI"] == ["5", "6"]
+    document = json.loads(run("stats", "--json").stdout)
+    assert document["awards_by_kind"] == {"commune": 29, "epci": 6, "departement": 3, "region": 1}
+
+
+def test_stats_of_a_department_without_winners_is_zero_not_an_error():
+    result = run("stats", "--department", "22", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["awards"] == 0
+    assert run("stats", "--department", "22", "--by", "level").stdout == "Or\t0\nArgent\t0\nBronze\t0\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["stats", "--by", "price"], "Error: cannot count by 'price'; choose among: level, category, kind"),
+        (["stats", "--format", "csv"], "Error: CSV holds one table: choose it with --by FIELD"),
+        (["stats", "--format", "docx"], "Error: unknown format 'docx'; valid values: 'csv', 'md', 'json', 'xlsx'"),
+        (["stats", "--output", "s.html"], "Error: s.html: html is not offered here; choose among: csv, md, json, xlsx"),
+        (["stats", "--json", "--format", "md"], "Error: --json contradicts --format md"),
+    ],
+)
+def test_stats_usage_errors(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stats_tables_to_csv_md_json_and_xlsx(tmp_path):
+    import openpyxl
+
+    csv_result = run("stats", "--by", "kind", "--format", "csv")
+    assert list(csv.reader(io.StringIO(csv_result.stdout))) == [
+        ["Type de collectivité", "Prix"], ["Commune", "29"], ["EPCI", "6"], ["Département", "3"], ["Région", "1"]
+    ]
+    markdown = run("stats", "--format", "md").stdout
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    assert [tokens[n + 1].content for n, token in enumerate(tokens) if token.type == "heading_open"] == [
+        "Par niveau", "Par catégorie", "Par type de collectivité", "Par région (prix)", "Par département (prix)",
+        "Lauréats primés plusieurs fois",
+    ]
+    assert json.loads(run("stats", "--format", "json").stdout) == json.loads(run("stats", "--json").stdout)
+    target = tmp_path / "regions.xlsx"
+    result = run("stats", "--by", "region", "--by", "level", "-o", str(target))
+    assert result.exit_code == 0 and f"Exported 1 table to {target} (xlsx)." in result.stderr
+    sheet = openpyxl.load_workbook(target).active
+    assert [cell.value for cell in sheet[1]] == ["Région", "Total", "Or", "Argent", "Bronze"]
+    assert [cell.value for cell in sheet[2]] == ["Île-de-France", 14, 6, 1, 7]
+    assert [cell.value for cell in sheet[sheet.max_row]][1:] == [0, 0, 0, 0]  # a région that won nothing
+
+
 def test_stats_piped_reproduce_the_communique():
     result = run("stats")
     assert result.exit_code == 0, result.output
@@ -551,6 +627,76 @@ def test_export_group_by_category_has_one_section_per_category(real_awards):
     headings = [tokens[i + 1].content for i, token in enumerate(tokens) if token.type == "heading_open" and token.tag == "h2"]
     assert sorted(headings) == sorted({award.category for award in real_awards})
     assert sum(token.type == "table_open" for token in tokens) == len(headings)
+    sections = [token for token in tokens if token.type == "heading_open" and token.tag == "h3"]
+    assert len(sections) == 38
+
+
+def test_export_documents_and_workbook_read_back(tmp_path):
+    import openpyxl
+    from docx import Document
+
+    word = tmp_path / "palmares.docx"
+    result = run("export", "--group-by", "level", "--title", "Palmarès", "--output", str(word))
+    assert result.exit_code == 0, result.output
+    assert f"Exported 38 awards to {word} (docx)." in result.stderr
+    headings = [p.text for p in Document(str(word)).paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Or", "Argent", "Bronze"]
+    page = tmp_path / "palmares.htm"
+    assert run("export", "--group-by", "department", "-o", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    book = tmp_path / "palmares.xlsx"
+    assert run("export", "--group-by", "kind", "-o", str(book)).exit_code == 0
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames[0] == "Commune" and "Commune ; EPCI" in workbook.sheetnames
+    sheet = workbook["Département"]
+    assert [cell.value for cell in sheet[1]][:4] == ["Identifiant", "Année", "Niveau", "Catégorie"]
+    codes = {cell.value for cell in sheet["H"][1:]}
+    assert "06" in codes and all(isinstance(code, str) for code in codes)
+
+
+def test_output_dash_is_standard_output_and_binary_never_goes_to_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = run("export", "--level", "argent", "--format", "md", "--output", "-")
+    assert text.exit_code == 0 and text.stdout.startswith("| Identifiant |") and list(tmp_path.iterdir()) == []
+    piped = run("export", "--format", "xlsx", "-o", "-")
+    assert piped.exit_code == 0 and piped.stdout_bytes[:2] == b"PK"
+    terminal = subprocess.run(  # a real terminal is needed: script(1) gives the command one
+        ["script", "-qec", f"{shlex.quote(sys.executable)} -m territoria_cli export --format docx", "/dev/null"],
+        capture_output=True, env=process_env(), cwd=tmp_path, check=False,
+    )
+    assert b"Error: docx is a binary file and standard output is a terminal" in terminal.stdout
+    assert terminal.returncode == 2 and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "--format", "csv", "-o", "x.xlsx"], "Error: --format csv contradicts --output x.xlsx"),
+        (["export", "--format", "html", "--header", "keys"], "Error: --header applies to --format csv only, not html"),
+        (["export", "--header", "names"], "Error: unknown header 'names'; valid values: 'labels', 'keys'"),
+        (["export", "-o", "x.docx", "--group-by", "sponsor"], "Error: cannot group by 'sponsor'; choose among"),
+        (["export", "-o", "x.xlsx", "--title", "T"], "Error: --title applies to --format md or docx or html only, not xlsx"),
+    ],
+)
+def test_export_usage_errors_write_nothing(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_columns_apply_to_json_and_all_and_csv_header_keys():
+    document = json.loads(run("export", "--format", "json", "--level", "argent", "--columns", "id,level,year,department").stdout)
+    assert document[0] == {"id": "2017-dunkerque-global-schools", "level": "argent", "year": 2017, "department": ["59"]}
+    assert all(list(entry) == ["id", "level", "year", "department"] for entry in document)
+    everything = list(csv.reader(io.StringIO(run("export", "--columns", "all", "--header", "keys").stdout)))
+    assert everything[0] == ["id", "year", "level", "category", "sponsor", "laureate", "laureates", "title",
+                             "summary_title", "summary", "excellence", "budget", "kind", "department", "region",
+                             "code", "population"]
+    assert len(everything) == 39
+    labels = list(csv.reader(io.StringIO(run("export", "--columns", "id,level", "--header", "LAB").stdout)))
+    assert labels[0] == ["Identifiant", "Niveau"]
 
 
 def test_export_json_columns_and_format_from_extension(tmp_path, real_awards):
@@ -757,6 +903,25 @@ def test_the_geography_loads_only_for_a_place_filter_stats_or_import():
     assert "territoria_cli.geography" not in imported_modules("search", "velo", "--population", "2000-")
     assert "territoria_cli.geography" in imported_modules("list", "--region", "occitanie")
     assert "territoria_cli.geography" in imported_modules("stats")
+
+
+#: What the document and workbook formats load; nothing else may.
+REPORT_LIBRARIES = {"xlsxwriter", "docx", "lxml", "openpyxl"}
+
+
+def _top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_report_libraries_load_only_for_their_format(tmp_path):
+    """python-docx (and lxml) and XlsxWriter cost 50-70 ms each: only their own format pays."""
+    for args in (["--help"], ["export", "--help"], ["stats", "--help"], ["list", "--level", "or"], ["export"], ["stats"]):
+        assert not _top_level(imported_modules(*args)) & REPORT_LIBRARIES, args
+    assert "territoria_cli.formats.report" not in imported_modules("export", "--format", "md")
+    workbook = _top_level(imported_modules("export", "-o", str(tmp_path / "x.xlsx")))
+    assert "xlsxwriter" in workbook and not workbook & {"docx", "lxml", "openpyxl"}
+    assert "docx" in _top_level(imported_modules("export", "-o", str(tmp_path / "x.docx")))
+    assert not _top_level(imported_modules("export", "-o", str(tmp_path / "x.html"))) & REPORT_LIBRARIES
 
 
 def big_store(make_store, make_award_document, count: int = 3000) -> Path:

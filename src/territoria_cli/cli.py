@@ -24,11 +24,12 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from territoria_cli import __version__, store, views
-from territoria_cli.errors import FAILURE, exit_code
+from territoria_cli import __version__, formats, store, views
+from territoria_cli.errors import FAILURE, UsageError, exit_code
 from territoria_cli.filters import FilterValues
-from territoria_cli.formats import EXPORT_FORMATS
+from territoria_cli.formats import EXPORT_FORMATS, GROUP_FIELDS, HEADERS, TABLE_FORMATS
 from territoria_cli.formats.columns import DEFAULT_COLUMNS
+from territoria_cli.model import BY_FIELDS, json_text
 from territoria_cli.options import (
     LANG_ENV_VAR,
     DbOption,
@@ -300,6 +301,14 @@ def show(
     views.award(award, views.Output(lang, as_json))
 
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="File to write; '-' or none: standard output.", show_default=False
+    ),
+]
+
+
 @app.command(
     "stats",
     epilog=f"""\
@@ -308,19 +317,52 @@ Examples:
 \b
   {PROGRAM} stats
   {PROGRAM} stats --region Occitanie
+  {PROGRAM} stats --by department
+  {PROGRAM} stats --by region --by level --output regions.xlsx
   {PROGRAM} stats --level or --hide-empty
   {PROGRAM} stats --json | jq .by_level
 
-Régions and départements that won nothing are listed with 0 after the others
-(within --region and --department); --hide-empty leaves them out.
-Piped, one figure per line, tab-separated, the section first:
-"awards", "bodies", "level", "category" (total then one count per level),
-"kind", "region", "department" (its code) and "repeat" (laureates with
-several awards).""",
+--by counts the awards by {", ".join(BY_FIELDS)}; two --by give a
+cross-table (a row per value of the first, a column per value of the
+second). An award counts once under each of its values: a joint dossier of
+a commune and an EPCI counts under both kinds. Collectivités by kind count
+each body once, as the organisers' communiqué does. Régions and
+départements that won nothing are listed with 0 after the others (within
+--region and --department); --hide-empty leaves them out.
+
+--format ({", ".join(TABLE_FORMATS)}) or the extension of --output writes
+the tables to a file (xlsx: a sheet and a bar chart per table; CSV holds one
+table, so it needs --by). Piped, one figure per line, tab-separated, the
+section first: "awards", "bodies", "level", "category" (total then one count
+per level), "kind" (collectivités, then awards), "region", "department" (its
+code) and "repeat" (laureates with several awards); with --by, one line per
+row of the table.""",
 )
 @with_filters
 def stats(
     filters: FilterValues,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            metavar="FIELD",
+            help=f"Count awards by {', '.join(BY_FIELDS)}; repeat for a cross-table.",
+            autocompletion=completing(BY_FIELDS),
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"Write the tables as {', '.join(TABLE_FORMATS)} (default: from the --output extension).",
+            autocompletion=completing(TABLE_FORMATS),
+            show_default=False,
+        ),
+    ] = None,
+    output: OutputOption = None,
     hide_empty: Annotated[
         bool, typer.Option("--hide-empty", help="Leave out the régions and départements that won nothing.")
     ] = False,
@@ -328,13 +370,39 @@ def stats(
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Count awards by level, category, kind of body, région and département."""
+    """Count awards by level, category, kind of body, région, département, or any field with --by."""
     from territoria_cli.filters import build_filters
-    from territoria_cli.stats import palmares_stats
+    from territoria_cli.stats import (
+        counts_document,
+        counts_table,
+        overview_tables,
+        palmares_counts,
+        palmares_stats,
+        parse_by,
+    )
 
+    fields = parse_by(by or ())
+    chosen = None
+    if format or output is not None:
+        chosen = formats.format_for(format, output, TABLE_FORMATS)
+        if as_json and chosen != "json":
+            raise UsageError(f"--json contradicts --format {chosen}")
     awards = store.load_awards(store.resolve_store_path(db))
-    figures = palmares_stats(awards, build_filters(awards, **filters), hide_empty=hide_empty)
-    views.stats(figures, views.Output(lang, as_json))
+    kept = build_filters(awards, **filters)
+    document: object
+    if fields:
+        counts = palmares_counts(awards, kept, fields, hide_empty=hide_empty)
+        tables, document = [counts_table(counts, lang)], counts_document(counts)
+    else:
+        figures = palmares_stats(awards, kept, hide_empty=hide_empty)
+        tables, document = overview_tables(figures, lang), figures.to_document()
+    if chosen is not None:
+        data = json_text(document) if chosen == "json" else formats.write_tables(chosen, tables, lang)
+        views.exported(data, output, f"{len(tables)} table{'s' * (len(tables) != 1)}", formats.FORMATS[chosen])
+    elif fields:
+        views.counts(tables[0], document, views.Output(lang, as_json))
+    else:
+        views.stats(figures, views.Output(lang, as_json))
 
 
 @app.command(
@@ -346,13 +414,28 @@ Examples:
   {PROGRAM} export --category "Lien social" --format md --output lien-social.md
   {PROGRAM} export --level or --columns id,laureate,region --output or.csv
   {PROGRAM} export --excel --output palmares.csv
-  {PROGRAM} export --format md --group-by category --title "Prix TERRITORIA 2017"
+  {PROGRAM} export --group-by category --title "Prix TERRITORIA 2017" --output palmares.docx
+  {PROGRAM} export --group-by region --output palmares.xlsx
+  {PROGRAM} export --format json --columns id,level,department | jq .
 
-CSV follows RFC 4180 in UTF-8 with a header row of labels (--lang); --excel
-adds a BOM and uses ";" for spreadsheets in French locales. Cells starting
-with = + - @, a tab or a carriage return get a leading ' so that spreadsheets
-do not run them as formulas; --raw-formulas writes them as they are. Without
---format, the extension of --output chooses ({", ".join("." + name for name in EXPORT_FORMATS)}), else CSV.
+Formats: {", ".join(EXPORT_FORMATS)}; without --format, the extension of
+--output chooses, else CSV, and a --format that contradicts the extension is
+an error. --output - (or no --output) writes to standard output; a binary
+format (xlsx, docx) is not drawn on a terminal.
+
+CSV follows RFC 4180 in UTF-8 with a header row of labels (--lang), or of
+field names with --header keys; --excel adds a BOM and uses ";" for
+spreadsheets in French locales. Cells starting with = + - @, a tab or a
+carriage return get a leading ' so that spreadsheets do not run them as
+formulas; --raw-formulas writes them as they are. In xlsx every cell is text
+or a number, never a formula, and codes such as 09 and 2A stay text.
+
+docx, html and md with --group-by are reports: a title, then per group a
+heading and a short table (--columns, default level, laureate and title),
+then each award with its facts and its summary in paragraphs. md without
+--group-by is a table to paste. xlsx with --group-by has a sheet per group.
+--columns all exports every column; in JSON --columns picks the keys
+(without it: whole award documents, which import reads back).
 The file is written atomically: never half a file.""",
 )
 @with_filters
@@ -369,16 +452,13 @@ def export(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="File to write (default: standard output).", show_default=False),
-    ] = None,
+    output: OutputOption = None,
     columns: Annotated[
         str | None,
         typer.Option(
             "--columns",
             metavar="LIST",
-            help=f"Comma-separated columns, in order (default: {','.join(DEFAULT_COLUMNS)}).",
+            help=f"Comma-separated columns, in order, or 'all' (CSV and md default: {','.join(DEFAULT_COLUMNS)}).",
             show_default=False,
         ),
     ] = None,
@@ -386,29 +466,46 @@ def export(
     raw_formulas: Annotated[
         bool, typer.Option("--raw-formulas", help="Do not neutralise cells a spreadsheet would run as formulas.")
     ] = False,
+    header: Annotated[
+        str | None,
+        typer.Option(
+            "--header",
+            metavar="KIND",
+            help="CSV header row: labels (for people, the default) or keys (field names, for scripts).",
+            autocompletion=completing(HEADERS),
+            show_default=False,
+        ),
+    ] = None,
     group_by: Annotated[
         str | None,
-        typer.Option("--group-by", metavar="FIELD", help="Markdown only: one section per category.", show_default=False),
+        typer.Option(
+            "--group-by",
+            metavar="FIELD",
+            help=f"md, docx, html, xlsx: a section (a sheet) per {', '.join(GROUP_FIELDS)}.",
+            autocompletion=completing(GROUP_FIELDS),
+            show_default=False,
+        ),
     ] = None,
     title: Annotated[
-        str | None, typer.Option("--title", metavar="TEXT", help="Markdown only: heading of the report.", show_default=False)
+        str | None,
+        typer.Option("--title", metavar="TEXT", help="md, docx, html: the report's title.", show_default=False),
     ] = None,
     sort: SortOption = "level",
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Write the awards as CSV, Markdown or JSON, to a file or standard output."""
-    from territoria_cli import formats
+    """Write the awards as CSV, Markdown, JSON, Excel, Word or HTML, to a file or standard output."""
     from territoria_cli.filters import select
     from territoria_cli.formats.columns import parse_columns
 
     chosen = formats.format_for(format, output)
-    options = {"excel": excel, "raw_formulas": raw_formulas, "group_by": group_by, "title": title}
+    options = {"excel": excel, "raw_formulas": raw_formulas, "header": header, "group_by": group_by, "title": title}
     formats.check_options(chosen, options)
-    selected = parse_columns(columns) if columns else DEFAULT_COLUMNS
+    views.check_can_write(formats.FORMATS[chosen], output)
+    selected = parse_columns(columns) if columns else None
     awards = select(store.load_awards(store.resolve_store_path(db)), filters, sort=sort)
-    text = formats.write(chosen, awards, selected, lang, **options)
-    views.exported(text, output, len(awards), chosen)
+    data = formats.write(chosen, awards, selected, lang, **options)
+    views.exported(data, output, f"{len(awards)} award{'s' * (len(awards) != 1)}", formats.FORMATS[chosen])
 
 
 @app.command(

@@ -193,6 +193,8 @@ class Award(NamedTuple):
 
 #: The public field names, in the order of the stored documents.
 AWARD_FIELDS: tuple[str, ...] = Award._fields
+#: The fields ``stats --by`` counts awards by (kind, département and région are those of the bodies).
+BY_FIELDS: tuple[str, ...] = ("level", "category", "kind", "region", "department", "sponsor", "year", "laureate")
 _FIELD_SET = frozenset(AWARD_FIELDS)
 
 _SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
 from territoria_cli.model import (
     FIELD_LABELS,
@@ -43,8 +44,10 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from territoria_cli.formats import Format
     from territoria_cli.search import Found, Hit
     from territoria_cli.stats import Stats
+    from territoria_cli.stats import Table as CountTable
     from territoria_cli.store import ImportReport
 
 #: Like GitHub CLI's GH_FORCE_TTY: draw tables even when stdout is a pipe (``| less -R``).
@@ -57,7 +60,7 @@ HIGHLIGHT_STYLE = "bold black on yellow"
 BAR = "█"
 BAR_WIDTH = 30
 
-#: Words of the terminal views that are not field labels (those live in the model).
+#: Words of the terminal views that are not field labels (those live in the model; the titles of stats in stats).
 WORDS: dict[Lang, dict[str, str]] = {
     "fr": {
         "rank": "#",
@@ -66,14 +69,6 @@ WORDS: dict[Lang, dict[str, str]] = {
         "awards": "prix",
         "one_body": "collectivité",
         "bodies": "collectivités",
-        "count": "Nombre",
-        "total": "Total",
-        "by_level": "Par niveau",
-        "by_category": "Par catégorie",
-        "by_kind": "Collectivités par type",
-        "by_region": "Par région (prix)",
-        "by_department": "Par département (prix)",
-        "repeat": "Lauréats primés plusieurs fois",
         "vintage": "population municipale {population}, INSEE (COG {cog})",
     },
     "en": {
@@ -83,14 +78,6 @@ WORDS: dict[Lang, dict[str, str]] = {
         "awards": "awards",
         "one_body": "public body",
         "bodies": "public bodies",
-        "count": "Count",
-        "total": "Total",
-        "by_level": "By level",
-        "by_category": "By category",
-        "by_kind": "Public bodies by kind",
-        "by_region": "By region (awards)",
-        "by_department": "By département (awards)",
-        "repeat": "Laureates with several awards",
         "vintage": "{population} municipal population, INSEE (COG {cog})",
     },
 }
@@ -142,6 +129,12 @@ def write_exact(text: str) -> None:
         return
     sys.stdout.flush()
     binary.write(text.encode("utf-8"))
+
+
+def write_bytes(data: bytes) -> None:
+    """A binary file (xlsx, docx) to standard output, for a pipe or a redirection."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
 
 
 def notice(message: str) -> None:
@@ -427,7 +420,10 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
     from rich.console import Group
     from rich.text import Text
 
-    words = WORDS[lang]
+    from territoria_cli.stats import WORDS as STATS_WORDS
+    from territoria_cli.stats import key_label
+
+    words = STATS_WORDS[lang]
     headline = Text(f"{count_of_awards(figures.awards, lang)} · {count_of_bodies(figures.bodies, lang)}", style="bold")
 
     levels = _count_table(words["by_level"], FIELD_LABELS[lang]["level"], lang)
@@ -446,14 +442,21 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
         per_level = [counts.get(level, 0) for level in LEVELS]
         categories.add_row(Text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
 
-    kinds = _count_table(words["by_kind"], FIELD_LABELS[lang]["kind"], lang)
-    _add_counts(kinds, ((KIND_LABELS[lang][kind], count) for kind, count in figures.by_kind.items()))
+    kinds = _table(title=words["by_kind"], caption=words["kind_note"])
+    kinds.caption_justify = "left"
+    kinds.add_column(FIELD_LABELS[lang]["kind"])
+    kinds.add_column(words["bodies"], justify="right")
+    kinds.add_column(words["awards"], justify="right")
+    kinds.add_column("")
+    largest = max(figures.by_kind.values(), default=0)
+    for kind, count in figures.by_kind.items():
+        kinds.add_row(Text(KIND_LABELS[lang][kind]), str(count), str(figures.awards_by_kind.get(kind, 0)), bar(count, largest))
     regions = _count_table(words["by_region"], FIELD_LABELS[lang]["region"], lang)
     _add_counts(regions, figures.by_region.items())
     departments = _count_table(words["by_department"], FIELD_LABELS[lang]["department"], lang)
-    _add_counts(departments, ((_departement_label(code), count) for code, count in figures.by_department.items()))
+    _add_counts(departments, ((key_label("department", code, lang), count) for code, count in figures.by_department.items()))
 
-    parts: list[RenderableType] = [headline, levels, categories, kinds, regions, departments]
+    parts: list[RenderableType] = [headline, levels, categories, kinds, Text(""), regions, departments]  # a line after the note
     if figures.repeat_laureates:
         repeats = _count_table(words["repeat"], FIELD_LABELS[lang]["laureate"], lang)
         _add_counts(repeats, figures.repeat_laureates)
@@ -470,7 +473,7 @@ def stats_rows(figures: Stats, lang: Lang) -> Iterable[Sequence[str]]:
     for category, per_level in figures.by_category.items():
         yield "category", category, str(sum(per_level.values())), *(str(per_level.get(level, 0)) for level in LEVELS)
     for kind, count in figures.by_kind.items():
-        yield "kind", KIND_LABELS[lang][kind], str(count)
+        yield "kind", KIND_LABELS[lang][kind], str(count), str(figures.awards_by_kind.get(kind, 0))
     for region, count in figures.by_region.items():
         yield "region", region, str(count)
     for code, count in figures.by_department.items():
@@ -479,12 +482,28 @@ def stats_rows(figures: Stats, lang: Lang) -> Iterable[Sequence[str]]:
         yield "repeat", laureate, str(count)
 
 
-def _departement_label(code: str) -> str:
-    """ "09 Ariège": the code users type and the name they read."""
-    from territoria_cli import geography
+def counts(table: CountTable, document: object, out: Output) -> None:
+    """``stats --by``: the JSON rows, a table with bars, or one tab-separated line per row."""
+    if out.as_json:
+        write(json_text(document))
+    elif for_people():
+        display(counts_table(table))
+    else:
+        write(plain_rows([str(cell) for cell in cells] for cells in table.rows))
 
-    name = geography.departement_name(code)
-    return f"{code} {name}" if name else code
+
+def counts_table(table: CountTable) -> Table:
+    """A table of ``stats --by`` with a bar of each row's first count (its total in a cross-table)."""
+    from rich.text import Text
+
+    view = _table(title=table.title, caption=table.note)
+    for position, label in enumerate(table.head):
+        view.add_column(label, justify="left" if position < table.labels else "right")
+    view.add_column("")
+    largest = max((int(cells[table.labels]) for cells in table.rows), default=0)
+    for cells in table.rows:
+        view.add_row(*(Text(str(cell)) for cell in cells), bar(int(cells[table.labels]), largest))
+    return view
 
 
 def bar(count: int, largest: int, style: str = "cyan") -> Text:
@@ -513,7 +532,9 @@ def _bar_length(count: int, largest: int) -> int:
 def _count_table(title: str, label: str, lang: Lang) -> Table:
     table = _table(title=title)
     table.add_column(label)
-    table.add_column(WORDS[lang]["count"], justify="right")
+    from territoria_cli.stats import WORDS as STATS_WORDS
+
+    table.add_column(STATS_WORDS[lang]["count"], justify="right")
     table.add_column("")
     return table
 
@@ -530,15 +551,39 @@ def _add_counts(table: Table, counts: Iterable[tuple[str, int]]) -> None:
 # ---------------------------------------------------------------- export and import
 
 
-def exported(text: str, output: Path | None, count: int, format_name: str) -> None:
-    """``export``: the text to standard output as it is, or to ``output`` atomically with a notice."""
-    if output is None:
-        write_exact(text)
-        return
-    from territoria_cli.files import atomic_write_text
+def check_can_write(chosen: Format, output: Path | None) -> None:
+    """Refuse to draw a binary file on a terminal (checked before any work: the fix is to name a file)."""
+    from territoria_cli.formats import output_is_stdout
 
-    atomic_write_text(output, text)
-    notice(f"Exported {count} award{'s' * (count != 1)} to {output} ({format_name}).")
+    if chosen.binary and output_is_stdout(output) and _stdout_is_terminal_device():
+        raise UsageError(
+            f"{chosen.name} is a binary file and standard output is a terminal; "
+            f"give --output FILE.{chosen.name} or redirect (> file.{chosen.name})"
+        )
+
+
+def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) -> None:
+    """``export`` and ``stats --format``: the data to standard output as it is, or to ``output`` atomically.
+
+    ``what`` says what was written ("38 awards", "1 table") in the notice.
+    """
+    from territoria_cli.formats import output_is_stdout
+
+    check_can_write(chosen, output)
+    if output_is_stdout(output):
+        if isinstance(data, bytes):
+            write_bytes(data)
+        else:
+            write_exact(data)
+        return
+    assert output is not None
+    from territoria_cli.files import atomic_write_bytes, atomic_write_text
+
+    if isinstance(data, bytes):
+        atomic_write_bytes(output, data)
+    else:
+        atomic_write_text(output, data)
+    notice(f"Exported {what} to {output} ({chosen.name}).")
 
 
 def imported(target: Path, report: ImportReport) -> None:

@@ -32,14 +32,22 @@ BODY_SEPARATOR = " ; "
 YES_NO: dict[Lang, tuple[str, str]] = {"fr": ("oui", "non"), "en": ("yes", "no")}
 
 
+#: What ``--columns`` takes for every column, in the order of :data:`COLUMNS`.
+ALL_COLUMNS = "all"
+
+
 def parse_columns(spec: str) -> tuple[str, ...]:
-    """The columns of ``--columns id,title``: names of :data:`COLUMNS`, any case, in the order given."""
+    """The columns of ``--columns id,title``: names of :data:`COLUMNS`, any case, in the order given; "all" for all."""
     names = [name.strip().lower() for name in spec.split(",") if name.strip()]
+    if names == [ALL_COLUMNS]:
+        return COLUMNS
     if not names:
-        raise UsageError(f"no columns in {quoted(spec)}; choose among: {', '.join(COLUMNS)}")
+        raise UsageError(f"no columns in {quoted(spec)}; choose among: {', '.join(COLUMNS)} (or {ALL_COLUMNS})")
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
-        raise UsageError(f"unknown column(s) {', '.join(map(repr, unknown))}; choose among: {', '.join(COLUMNS)}")
+        raise UsageError(
+            f"unknown column(s) {', '.join(map(repr, unknown))}; choose among: {', '.join(COLUMNS)} (or {ALL_COLUMNS})"
+        )
     return tuple(dict.fromkeys(names))
 
 
