@@ -29,6 +29,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))  # the checkout's geography, built by scripts/build_geography.py
+
+from territoria_cli import geography  # noqa: E402
+
 DEFAULT_KIT = ROOT.parent / "shared" / "sources" / "dossier-de-presse-territoria-2017.txt"
 DEFAULT_OUT = ROOT / "data" / "awards.json"
 
@@ -44,46 +48,75 @@ BFC = "Bourgogne-Franche-Comté"
 PDL = "Pays de la Loire"
 
 
-def body(name, kind, department, region):
-    return {"name": name, "kind": kind, "department": department, "region": region}
+def body(name, kind, department, region, code):
+    """A body as the kit names it, with its official code (INSEE, or SIREN for an EPCI).
+
+    Its population is added by link_to_reference(), which also checks name,
+    code, département and région against the official geography.
+    """
+    return {"name": name, "kind": kind, "department": department, "region": region, "code": code}
 
 
 B = {
-    "albi": body("Albi", "commune", "81", OCC),
-    "issy": body("Issy-les-Moulineaux", "commune", "92", IDF),
-    "bordeaux": body("Bordeaux", "commune", "33", NAQ),
-    "dunkerque": body("Dunkerque", "commune", "59", HDF),
-    "garges": body("Garges-lès-Gonesse", "commune", "95", IDF),
-    "clichy": body("Clichy", "commune", "92", IDF),
-    "meudon": body("Meudon", "commune", "92", IDF),
-    "cabourg": body("Cabourg", "commune", "14", "Normandie"),
-    "loiret": body("Département du Loiret", "departement", "45", "Centre-Val de Loire"),
-    "paris9": body("Paris 9e arrondissement", "arrondissement", "75", IDF),
-    "am": body("Département des Alpes-Maritimes", "departement", "06", PACA),
-    "puteaux": body("Puteaux", "commune", "92", IDF),
-    "onet": body("Onet-le-Château", "commune", "12", OCC),
-    "cluny": body("Cluny", "commune", "71", BFC),
-    "angers": body("Angers", "commune", "49", PDL),
-    "alm": body("Angers Loire Métropole", "epci", "49", PDL),
-    "narbonne": body("Communauté d'agglomération Le Grand Narbonne", "epci", "11", OCC),
-    "hdf": body("Région Hauts-de-France", "region", None, HDF),
-    "dax": body("Dax", "commune", "40", NAQ),
-    "saverdun": body("Saverdun", "commune", "09", OCC),
-    "marseille": body("Marseille", "commune", "13", PACA),
-    "lamentin": body("Lamentin", "commune", "971", "Guadeloupe"),
-    "colle": body("La Colle-sur-Loup", "commune", "06", PACA),
-    "mayenne": body("Département de la Mayenne", "departement", "53", PDL),
-    "belfort": body("Belfort", "commune", "90", BFC),
-    "granddax": body("Communauté d'agglomération du Grand Dax", "epci", "40", NAQ),
-    "paris": body("Paris", "commune", "75", IDF),
-    "bm": body("Bordeaux Métropole", "epci", "33", NAQ),
-    "rosny": body("Rosny-sous-Bois", "commune", "93", IDF),
+    "albi": body("Albi", "commune", "81", OCC, "81004"),
+    "issy": body("Issy-les-Moulineaux", "commune", "92", IDF, "92040"),
+    "bordeaux": body("Bordeaux", "commune", "33", NAQ, "33063"),
+    "dunkerque": body("Dunkerque", "commune", "59", HDF, "59183"),
+    "garges": body("Garges-lès-Gonesse", "commune", "95", IDF, "95268"),
+    "clichy": body("Clichy", "commune", "92", IDF, "92024"),
+    "meudon": body("Meudon", "commune", "92", IDF, "92048"),
+    "cabourg": body("Cabourg", "commune", "14", "Normandie", "14117"),
+    "loiret": body("Département du Loiret", "departement", "45", "Centre-Val de Loire", "45"),
+    "paris9": body("Paris 9e arrondissement", "arrondissement", "75", IDF, "75109"),
+    "am": body("Département des Alpes-Maritimes", "departement", "06", PACA, "06"),
+    "puteaux": body("Puteaux", "commune", "92", IDF, "92062"),
+    "onet": body("Onet-le-Château", "commune", "12", OCC, "12176"),
+    "cluny": body("Cluny", "commune", "71", BFC, "71137"),
+    "angers": body("Angers", "commune", "49", PDL, "49007"),
+    "alm": body("Angers Loire Métropole", "epci", "49", PDL, "244900015"),
+    "narbonne": body("Communauté d'agglomération Le Grand Narbonne", "epci", "11", OCC, "241100593"),
+    "hdf": body("Région Hauts-de-France", "region", None, HDF, "32"),
+    "dax": body("Dax", "commune", "40", NAQ, "40088"),
+    "saverdun": body("Saverdun", "commune", "09", OCC, "09282"),
+    "marseille": body("Marseille", "commune", "13", PACA, "13055"),
+    "lamentin": body("Lamentin", "commune", "971", "Guadeloupe", "97115"),
+    "colle": body("La Colle-sur-Loup", "commune", "06", PACA, "06044"),
+    "mayenne": body("Département de la Mayenne", "departement", "53", PDL, "53"),
+    "belfort": body("Belfort", "commune", "90", BFC, "90010"),
+    "granddax": body("Communauté d'agglomération du Grand Dax", "epci", "40", NAQ, "244000675"),
+    "paris": body("Paris", "commune", "75", IDF, "75056"),
+    "bm": body("Bordeaux Métropole", "epci", "33", NAQ, "243300316"),
+    "rosny": body("Rosny-sous-Bois", "commune", "93", IDF, "93064"),
     "sudmartinique": body(
-        "Communauté d'agglomération de l'Espace Sud Martinique", "epci", "972", "Martinique"
-    ),
-    "allauch": body("Allauch", "commune", "13", PACA),
-    "elancourt": body("Élancourt", "commune", "78", IDF),
+        "Communauté d'agglomération de l'Espace Sud Martinique", "epci", "972", "Martinique", "249720053"),
+    "allauch": body("Allauch", "commune", "13", PACA, "13002"),
+    "elancourt": body("Élancourt", "commune", "78", IDF, "78208"),
 }
+
+#: Bodies whose official name in the reference differs from the kit's by more
+#: than the words naming their kind ("Département du", "CA", "Communauté
+#: urbaine"...), each explained in docs/data.md, "Geography".
+REFERENCE_NAMES = {
+    "Communauté d'agglomération de l'Espace Sud Martinique": "CA de l'Espace Sud de la Martinique",
+}
+
+
+def link_to_reference(b: dict) -> None:
+    """Check a body against the official geography and add its population.
+
+    The reference must find exactly one body of that kind, name and
+    département, with the code written above, and the body's région must be
+    the département's (or, for a région, its own name).
+    """
+    name = REFERENCE_NAMES.get(b["name"], b["name"])
+    found = geography.link(b["kind"], name, b["department"])
+    assert found is not None and found.code == b["code"], (b["name"], found)
+    if b["kind"] == "region":
+        assert geography.find_region(b["region"]).name == b["region"] == found.name, b
+    else:
+        assert geography.region_of(b["department"]).name == b["region"], b
+    b["population"] = found.population
+
 
 # --------------------------------------------------------------------------
 # Categories (palmarès order), with their sponsor and the name of the
@@ -357,6 +390,8 @@ def parse_palmares(text: str) -> list[tuple[str, str, str]]:
 
 
 def main(kit_path: Path, out_path: Path) -> None:
+    for b in B.values():
+        link_to_reference(b)
     lines = kit_path.read_text(encoding="utf-8").split("\n")
     start = lines.index("Résumé des dossiers des lauréats")
     palmares_start = lines.index("Palmarès du Prix TERRITORIA 2017")

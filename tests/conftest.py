@@ -22,7 +22,10 @@ def award_document(award_id: str = "2099-testville-jardins-partages", **override
         "category": "Qualité de vie",
         "sponsor": "Sodexo",
         "laureate": "Testville",
-        "laureates": [{"name": "Testville", "kind": "commune", "department": "06", "region": "Provence-Alpes-Côte d'Azur"}],
+        "laureates": [
+            {"name": "Testville", "kind": "commune", "department": "06", "region": "Provence-Alpes-Côte d'Azur",
+             "code": None, "population": None}
+        ],
         "title": "Des jardins partagés « pour tous »",
         "summary_title": "Jardins partagés",
         "summary": "La ville ouvre des jardins ; chacun récolte.\n\nUn deuxième paragraphe.",

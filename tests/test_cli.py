@@ -67,6 +67,76 @@ def no_traceback(result: Any) -> None:
 # ---------------------------------------------------------------- list
 
 
+# ---------------------------------------------------------------- places and populations
+
+
+def test_a_region_that_won_nothing_is_valid_and_finds_nothing():
+    result = run("list", "--region", "bretagne")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "Aucun prix ne correspond à ces filtres.\n")
+
+
+def test_a_misspelt_region_is_a_usage_error_with_a_suggestion():
+    result = run("list", "--region", "bretonne")
+    assert (result.exit_code, result.stderr) == (2, 'Erreur : région inconnue "bretonne" ; vouliez-vous dire "Bretagne" ?\n')
+    english = run("list", "--region", "bretonne", "--lang", "en")
+    assert english.stderr == 'Error: unknown region "bretonne"; did you mean "Bretagne"?\n'
+
+
+@pytest.mark.parametrize("typed", ["2a", "2A", "corse-du-sud"])
+def test_a_departement_by_code_in_any_case_or_by_name(typed):
+    result = run("list", "--department", typed)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "Aucun prix ne correspond à ces filtres.\n")
+
+
+def test_a_departement_code_of_one_digit_is_read_with_its_zero():
+    assert [row[0] for row in rows(run("list", "--department", "9").stdout)] == ["2017-saverdun-recup-velos-en-liberte"]
+
+
+def test_population_keeps_awards_of_which_one_body_is_in_the_range():
+    from territoria_cli import load_awards, packaged_store_path
+
+    awards = load_awards(packaged_store_path())
+    expected = {a.id for a in awards if any(b.population is not None and 2000 <= b.population <= 10000 for b in a.laureates)}
+    result = run("list", "--population", "2000-10000")
+    assert result.exit_code == 0
+    assert {row[0] for row in rows(result.stdout)} == expected
+    assert {row[3] for row in rows(result.stdout)} == {"Saverdun", "Cluny", "Cabourg", "La Colle-sur-Loup"}
+    # Angers' joint dossier passes "200000-" through its EPCI, not its commune
+    big = {row[0] for row in rows(run("list", "--population", "200000-").stdout)}
+    assert "2017-angers-modele-predictif-et-aide-a-la-decision" in big
+    assert {row[0] for row in rows(run("list", "--population", "-5000").stdout)} == {
+        "2017-saverdun-recup-velos-en-liberte", "2017-cluny-petits-dej-de-l-entrepreneuriat",
+        "2017-cabourg-mecenat-pour-cofinancer-un-musee",
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("abc", 'Erreur : tranche de population invalide "abc" ; attendu MIN-MAX en habitants, comme 5000-, -10000 ou 2000-10000'),
+     ("10-5", 'Erreur : tranche de population invalide "10-5" : le minimum dépasse le maximum')],
+)
+def test_a_bad_population_range_is_a_usage_error(typed, message):
+    result = run("list", "--population", typed)
+    assert (result.exit_code, result.stderr) == (2, message + "\n")
+
+
+def test_population_works_on_every_reading_command():
+    assert [row[0] for row in rows(run("search", "velo", "--population", "-5000").stdout)] == [
+        "2017-saverdun-recup-velos-en-liberte"
+    ]
+    assert json.loads(run("stats", "--population", "-5000", "--json").stdout)["awards"] == 3
+    assert len(rows(run("export", "--population", "-5000", "--format", "csv").stdout)) == 1 + 3
+
+
+def test_list_sorts_by_population_smallest_first():
+    laureates = [row[3] for row in rows(run("list", "--sort", "population").stdout)]
+    assert laureates[:3] == ["Cabourg", "Saverdun", "Cluny"]
+    assert laureates[-1] == "Région Hauts-de-France"
+    assert [row[3] for row in rows(run("list", "--sort", "pop", "--reverse", "--limit", "1").stdout)] == [
+        "Région Hauts-de-France"
+    ]
+
+
 def test_list_gold_gives_the_22_gold_awards_as_tab_separated_rows():
     result = run("list", "--level", "or")
     assert result.exit_code == 0, result.output
@@ -205,6 +275,7 @@ def test_forced_terminal_colours_the_medals():
         ),
         (["list", "--kind", "village"], 'Erreur : type de collectivité inconnu "village"', 'Error: unknown kind "village"'),
         (["list", "--region", "Atlantis"], 'Erreur : région inconnue "Atlantis"', 'Error: unknown region "Atlantis"'),
+        (["export", "--format", "md", "--excel"], "Erreur : --excel ne s'applique qu'à --format csv", "Error: --excel applies to --format csv only"),
         (["list", "--department", "9999"], 'Erreur : département inconnu "9999"', 'Error: unknown département "9999"'),
         (["list", "--sort", "colour"], 'Erreur : clé de tri inconnue "colour"', 'Error: unknown sort key "colour"'),
         (
@@ -232,12 +303,12 @@ def test_forced_terminal_colours_the_medals():
         (["search"], 'Erreur : argument manquant : "TERMS..."', 'Error: missing argument "TERMS..."'),
         (["search", ""], 'Erreur : rien à chercher dans ""', 'Error: nothing to search for in ""'),
         (["search", "*", "?"], 'Erreur : rien à chercher dans "* ?"', 'Error: nothing to search for in "* ?"'),
-        (["export", "--format", "xls"], 'Erreur : format inconnu "xls"', 'Error: unknown format "xls"'),
+        (["export", "--format", "odt"], 'Erreur : format inconnu "odt"', 'Error: unknown format "odt"'),
         (["export", "--columns", "id,colour"], 'Erreur : colonne(s) inconnue(s) "colour"', 'Error: unknown column(s) "colour"'),
         (
             ["export", "--format", "csv", "--group-by", "category"],
-            "Erreur : --group-by ne s'applique qu'à --format md, pas à csv",
-            "Error: --group-by applies to --format md only, not csv",
+            "Erreur : --group-by ne s'applique qu'à --format md ou xlsx ou docx ou html, pas à csv",
+            "Error: --group-by applies to --format md or xlsx or docx or html only, not csv",
         ),
         (["values", "colour"], 'Erreur : champ inconnu "colour"', 'Error: unknown field "colour"'),
         (["completion", "tcsh"], "Erreur : shell inconnu tcsh", "Error: unknown shell tcsh"),
@@ -441,6 +512,81 @@ def test_show_in_a_terminal_is_a_panel_with_bodies_and_region():
 # ---------------------------------------------------------------- stats
 
 
+def test_stats_by_department_counts_awards_per_code():
+    result = run("stats", "--by", "department")
+    assert result.exit_code == 0, result.output
+    table = rows(result.stdout)
+    assert table[:3] == [["75 Paris", "5"], ["92 Hauts-de-Seine", "4"], ["40 Landes", "3"]]
+    assert ["(aucun)", "1"] in table  # the Région's award has no département
+    assert table[-1] == ["976 Mayotte", "0"] and len(table) == 22 + 1 + 79  # winners, none, the 79 others
+
+
+def test_stats_by_two_fields_is_a_cross_table():
+    document = json.loads(run("stats", "--by", "region", "--by", "level", "--json").stdout)
+    assert {"region": "Île-de-France", "level": "bronze", "awards": 7} in document
+    assert {"region": "Occitanie", "level": "argent", "awards": 0} in document
+    drawn = run("stats", "--by", "region", "--by", "Level", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"})
+    assert "Par région × niveau" in drawn.stdout and "█" in drawn.stdout
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", drawn.stdout)  # NO_COLOR keeps bold
+    header = next(line for line in plain.splitlines() if "Région" in line and "Total" in line)
+    assert header.split() == ["Région", "Total", "Or", "Argent", "Bronze"]
+
+
+def test_stats_counts_awards_by_kind_beside_bodies():
+    kinds = {row[1]: row[2:] for row in rows(run("stats").stdout) if row[0] == "kind"}
+    assert kinds["Commune"] == ["22", "29"] and kinds["EPCI"] == ["5", "6"]
+    document = json.loads(run("stats", "--json").stdout)
+    assert document["awards_by_kind"] == {"commune": 29, "epci": 6, "departement": 3, "region": 1}
+
+
+def test_stats_of_a_department_without_winners_is_zero_not_an_error():
+    result = run("stats", "--department", "22", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["awards"] == 0
+    assert run("stats", "--department", "22", "--by", "level").stdout == "Or\t0\nArgent\t0\nBronze\t0\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["stats", "--by", "price"], 'Erreur : impossible de compter par "price" ; choisissez parmi : level, category, kind'),
+        (["stats", "--format", "csv"], "Erreur : le CSV ne contient qu'un tableau : choisissez-le avec --by CHAMP"),
+        (["stats", "--format", "docx"], 'Erreur : format inconnu "docx" ; valeurs possibles : "csv", "md", "json", "xlsx"'),
+        (["stats", "--output", "s.html"], "Erreur : s.html : html n'est pas proposé ici ; choisissez parmi : csv, md, json, xlsx"),
+        (["stats", "--json", "--format", "md"], "Erreur : --json contredit --format md"),
+    ],
+)
+def test_stats_usage_errors(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stats_tables_to_csv_md_json_and_xlsx(tmp_path):
+    import openpyxl
+
+    csv_result = run("stats", "--by", "kind", "--format", "csv")
+    assert list(csv.reader(io.StringIO(csv_result.stdout))) == [
+        ["Type de collectivité", "Prix"], ["Commune", "29"], ["EPCI", "6"], ["Département", "3"], ["Région", "1"]
+    ]
+    markdown = run("stats", "--format", "md").stdout
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    assert [tokens[n + 1].content for n, token in enumerate(tokens) if token.type == "heading_open"] == [
+        "Par niveau", "Par catégorie", "Par type de collectivité", "Par région (prix)", "Par département (prix)",
+        "Lauréats primés plusieurs fois",
+    ]
+    assert json.loads(run("stats", "--format", "json").stdout) == json.loads(run("stats", "--json").stdout)
+    target = tmp_path / "regions.xlsx"
+    result = run("stats", "--by", "region", "--by", "level", "-o", str(target))
+    assert result.exit_code == 0 and f"Exporté dans {target} (xlsx) : 1 tableau." in result.stderr
+    sheet = openpyxl.load_workbook(target).active
+    assert [cell.value for cell in sheet[1]] == ["Région", "Total", "Or", "Argent", "Bronze"]
+    assert [cell.value for cell in sheet[2]] == ["Île-de-France", 14, 6, 1, 7]
+    assert [cell.value for cell in sheet[sheet.max_row]][1:] == [0, 0, 0, 0]  # a région that won nothing
+
+
 def test_stats_piped_reproduce_the_communique():
     result = run("stats")
     assert result.exit_code == 0, result.output
@@ -462,6 +608,68 @@ def test_stats_json_filters_and_terminal():
     assert 0 < occitanie["awards"] < 38
     drawn = run("stats", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}).stdout
     assert "█" in drawn and "38 prix" in drawn
+
+
+def test_stats_list_every_region_and_departement_that_won_nothing_after_the_others():
+    from territoria_cli import geography
+
+    document = json.loads(run("stats", "--json").stdout)
+    assert list(document["by_region"]) == [
+        *(name for name, count in document["by_region"].items() if count), *sorted(
+            (r.name for r in geography.regions() if document["by_region"][r.name] == 0), key=fold
+        )
+    ]
+    assert len(document["by_region"]) == 18 and len(document["by_department"]) == 101
+    assert [name for name, count in document["by_region"].items() if count == 0] == [
+        "Auvergne-Rhône-Alpes", "Bretagne", "Corse", "Grand Est", "Guyane", "La Réunion", "Mayotte"
+    ]
+    counts = list(document["by_department"].values())
+    assert counts == sorted(counts, reverse=True) and counts.count(0) == 101 - 22
+    piped = [row for row in rows(run("stats").stdout) if row[0] in ("region", "department")]
+    assert ["region", "Bretagne", "0"] in piped and ["department", "2A", "0"] in piped
+
+
+def test_stats_within_a_region_lists_its_departements_and_hide_empty_drops_the_zeros():
+    occitanie = json.loads(run("stats", "--region", "occitanie", "--json").stdout)
+    assert occitanie["by_region"] == {"Occitanie": 5}
+    assert occitanie["by_department"] == {
+        "81": 2, "09": 1, "11": 1, "12": 1,
+        **dict.fromkeys(["30", "31", "32", "34", "46", "48", "65", "66", "82"], 0),
+    }
+    hidden = json.loads(run("stats", "--hide-empty", "--json").stdout)
+    assert 0 not in hidden["by_region"].values() and 0 not in hidden["by_department"].values()
+    assert len(hidden["by_department"]) == 22
+
+
+def test_stats_of_a_region_that_won_nothing_is_zero_not_an_error():
+    bretagne = json.loads(run("stats", "--region", "bretagne", "--json").stdout)
+    assert bretagne["awards"] == 0
+    assert bretagne["by_region"] == {"Bretagne": 0}
+    assert bretagne["by_department"] == {"22": 0, "29": 0, "35": 0, "56": 0}
+
+
+def test_show_gives_code_population_and_their_millesime():
+    from territoria_cli import geography
+
+    shown = run("show", "2017-angers-modele-predictif").stdout
+    angers, alm = geography.body_by_code("49007"), geography.body_by_code("244900015")
+    assert f"Collectivités: Angers (Commune, 49, Pays de la Loire, 49007, population {angers.population})" in shown
+    assert f"Collectivités: Angers Loire Métropole (EPCI, 49, Pays de la Loire, 244900015, population {alm.population})" in shown
+    assert "Population: population municipale 2023, INSEE (COG 2026)" in lines(shown)
+    english = run("show", "2017-angers-modele-predictif", "--lang", "en").stdout
+    assert "Population: 2023 municipal population, INSEE (COG 2026)" in lines(english)
+    drawn = run("show", "2017-saverdun", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}).stdout
+    saverdun = f"{geography.body_by_code('09282').population:,}".replace(",", "\u00a0")  # French grouping
+    assert "Code officiel" in drawn and "09282" in drawn and saverdun in drawn
+
+
+def test_export_has_code_and_population_columns_one_value_per_body():
+    text = run("export", "--columns", "id,code,population", "--laureate", "angers").stdout_bytes.decode("utf-8")
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    assert table[0] == ["Identifiant", "Code officiel", "Population"]
+    (angers,) = table[1:]
+    codes, populations = angers[1].split(" ; "), angers[2].split(" ; ")
+    assert codes == ["49007", "244900015"] and all(p.isdigit() for p in populations) and len(populations) == 2
 
 
 # ---------------------------------------------------------------- export
@@ -496,6 +704,76 @@ def test_export_group_by_category_has_one_section_per_category(real_awards):
     headings = [tokens[i + 1].content for i, token in enumerate(tokens) if token.type == "heading_open" and token.tag == "h2"]
     assert sorted(headings) == sorted({award.category for award in real_awards})
     assert sum(token.type == "table_open" for token in tokens) == len(headings)
+    sections = [token for token in tokens if token.type == "heading_open" and token.tag == "h3"]
+    assert len(sections) == 38
+
+
+def test_export_documents_and_workbook_read_back(tmp_path):
+    import openpyxl
+    from docx import Document
+
+    word = tmp_path / "palmares.docx"
+    result = run("export", "--group-by", "level", "--title", "Palmarès", "--output", str(word))
+    assert result.exit_code == 0, result.output
+    assert f"Exporté dans {word} (docx) : 38 prix." in result.stderr
+    headings = [p.text for p in Document(str(word)).paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Or", "Argent", "Bronze"]
+    page = tmp_path / "palmares.htm"
+    assert run("export", "--group-by", "department", "-o", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    book = tmp_path / "palmares.xlsx"
+    assert run("export", "--group-by", "kind", "-o", str(book)).exit_code == 0
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames[0] == "Commune" and "Commune ; EPCI" in workbook.sheetnames
+    sheet = workbook["Département"]
+    assert [cell.value for cell in sheet[1]][:4] == ["Identifiant", "Année", "Niveau", "Catégorie"]
+    codes = {cell.value for cell in sheet["H"][1:]}
+    assert "06" in codes and all(isinstance(code, str) for code in codes)
+
+
+def test_output_dash_is_standard_output_and_binary_never_goes_to_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = run("export", "--level", "argent", "--format", "md", "--output", "-")
+    assert text.exit_code == 0 and text.stdout.startswith("| Identifiant |") and list(tmp_path.iterdir()) == []
+    piped = run("export", "--format", "xlsx", "-o", "-")
+    assert piped.exit_code == 0 and piped.stdout_bytes[:2] == b"PK"
+    terminal = subprocess.run(  # a real terminal is needed: script(1) gives the command one
+        ["script", "-qec", f"{shlex.quote(sys.executable)} -m territoria_cli export --format docx", "/dev/null"],
+        capture_output=True, env=process_env(), cwd=tmp_path, check=False,
+    )
+    assert b"Erreur : docx est un fichier binaire et la sortie standard est un terminal" in terminal.stdout
+    assert terminal.returncode == 2 and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "--format", "csv", "-o", "x.xlsx"], "Erreur : --format csv contredit --output x.xlsx"),
+        (["export", "--format", "html", "--header", "keys"], "Erreur : --header ne s'applique qu'à --format csv, pas à html"),
+        (["export", "--header", "names"], 'Erreur : en-tête inconnu "names" ; valeurs possibles : "labels", "keys"'),
+        (["export", "-o", "x.docx", "--group-by", "sponsor"], 'Erreur : impossible de grouper par "sponsor" ; choisissez parmi'),
+        (["export", "-o", "x.xlsx", "--title", "T"], "Erreur : --title ne s'applique qu'à --format md ou docx ou html, pas à xlsx"),
+    ],
+)
+def test_export_usage_errors_write_nothing(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_columns_apply_to_json_and_all_and_csv_header_keys():
+    document = json.loads(run("export", "--format", "json", "--level", "argent", "--columns", "id,level,year,department").stdout)
+    assert document[0] == {"id": "2017-dunkerque-global-schools", "level": "argent", "year": 2017, "department": ["59"]}
+    assert all(list(entry) == ["id", "level", "year", "department"] for entry in document)
+    everything = list(csv.reader(io.StringIO(run("export", "--columns", "all", "--header", "keys").stdout)))
+    assert everything[0] == ["id", "year", "level", "category", "sponsor", "laureate", "laureates", "title",
+                             "summary_title", "summary", "excellence", "budget", "kind", "department", "region",
+                             "code", "population"]
+    assert len(everything) == 39
+    labels = list(csv.reader(io.StringIO(run("export", "--columns", "id,level", "--header", "LAB").stdout)))
+    assert labels[0] == ["Identifiant", "Niveau"]
 
 
 def test_export_json_columns_and_format_from_extension(tmp_path, real_awards):
@@ -535,13 +813,42 @@ def test_import_adds_then_changes_nothing_then_needs_replace(tmp_path, make_awar
     source.write_text(json.dumps([make_award_document(), make_award_document("2099-autre", title="Autre")]), encoding="utf-8")
     first = run("import", str(source), "--db", str(store))
     assert first.exit_code == 0, first.output
-    assert first.stdout == f"{store} : 2 ajouté(s), 0 remplacé(s), 0 inchangé(s).\n"
-    assert run("import", str(source), "--db", str(store), "--lang", "en").stdout == f"{store}: 0 added, 0 replaced, 2 unchanged.\n"
+    assert first.stdout.splitlines()[0] == f"{store} : 2 ajouté(s), 0 remplacé(s), 0 inchangé(s)."
+    again = run("import", str(source), "--db", str(store), "--lang", "en").stdout
+    assert again.splitlines()[0] == f"{store}: 0 added, 0 replaced, 2 unchanged."
     source.write_text(json.dumps([make_award_document(title="Changé")]), encoding="utf-8")
     conflict = run("import", str(source), "--db", str(store))
     assert conflict.exit_code == 1 and conflict.stderr.startswith("Erreur : ")
     assert "1 remplacé(s)" in run("import", str(source), "--db", str(store), "--replace").stdout
     assert json.loads(run("show", "2099-testville-jardins-partages", "--db", str(store), "--json").stdout)["title"] == "Changé"
+
+
+def test_import_summary_names_the_bodies_left_without_code_or_population(tmp_path, make_award_document):
+    source = tmp_path / "new.json"
+    saverdun = {"name": "Saverdun", "kind": "commune", "department": "09", "region": "Occitanie"}
+    source.write_text(json.dumps([make_award_document(), make_award_document("2099-b", laureates=[saverdun])]), encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "mine.json"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        'Remarque : prix 1 (2099-testville-jardins-partages) : laureates[1] "Testville" : code et population laissé(s) '
+        "vide(s) (pas de commune unique de ce nom dans le département 06 dans la référence)"
+    ]
+    shown = run("show", "2099-b", "--db", str(tmp_path / "mine.json")).stdout
+    assert "Collectivités: Saverdun (Commune, 09, Occitanie, 09282, population " in shown
+    assert "Population: population municipale 2023, INSEE (COG 2026)" in shown
+
+
+def test_import_refuses_an_unknown_departement_with_a_suggestion(tmp_path, make_award_document):
+    source = tmp_path / "new.json"
+    body = {"name": "Ajaccio", "kind": "commune", "department": "20", "region": "Corse"}
+    source.write_text(json.dumps([make_award_document(laureates=[body])]), encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "mine.json"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f'Erreur : {source} : prix 1 (2099-testville-jardins-partages) : laureates[1].department : département inconnu "20" ; '
+        "vouliez-vous dire 2A (Corse-du-Sud), 2B (Haute-Corse) ? ; rien n'a été importé\n"
+    )
+    assert not (tmp_path / "mine.json").exists()
 
 
 def test_import_refuses_the_packaged_store_and_bad_files(tmp_path, make_award_document):
@@ -682,6 +989,33 @@ def test_help_imports_neither_rich_nor_tinydb():
     modules = imported_modules("--help") | imported_modules("list", "--help")
     assert not {name for name in modules if name.split(".")[0] in {"rich", "tinydb", "platformdirs"}}
     assert "territoria_cli.stats" not in modules
+    assert "territoria_cli.geography" not in modules
+
+
+def test_the_geography_loads_only_for_a_place_filter_stats_or_import():
+    assert "territoria_cli.geography" not in imported_modules("list", "--level", "or", "--kind", "commune")
+    assert "territoria_cli.geography" not in imported_modules("search", "velo", "--population", "2000-")
+    assert "territoria_cli.geography" in imported_modules("list", "--region", "occitanie")
+    assert "territoria_cli.geography" in imported_modules("stats")
+
+
+#: What the document and workbook formats load; nothing else may.
+REPORT_LIBRARIES = {"xlsxwriter", "docx", "lxml", "openpyxl"}
+
+
+def _top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_report_libraries_load_only_for_their_format(tmp_path):
+    """python-docx (and lxml) and XlsxWriter cost 50-70 ms each: only their own format pays."""
+    for args in (["--help"], ["export", "--help"], ["stats", "--help"], ["list", "--level", "or"], ["export"], ["stats"]):
+        assert not _top_level(imported_modules(*args)) & REPORT_LIBRARIES, args
+    assert "territoria_cli.formats.report" not in imported_modules("export", "--format", "md")
+    workbook = _top_level(imported_modules("export", "-o", str(tmp_path / "x.xlsx")))
+    assert "xlsxwriter" in workbook and not workbook & {"docx", "lxml", "openpyxl"}
+    assert "docx" in _top_level(imported_modules("export", "-o", str(tmp_path / "x.docx")))
+    assert not _top_level(imported_modules("export", "-o", str(tmp_path / "x.html"))) & REPORT_LIBRARIES
 
 
 def big_store(make_store, make_award_document, count: int = 3000) -> Path:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from territoria_cli import geography
 
 AWARDS_PATH = Path(__file__).resolve().parents[1] / "data" / "awards.json"
 KIT_PATH = Path(__file__).resolve().parents[2] / "shared" / "sources" / "dossier-de-presse-territoria-2017.txt"
@@ -104,7 +107,7 @@ def test_every_field_present_with_its_type(awards):
             assert isinstance(a[name], expected), (a["id"], name)
         assert a["year"] == 2017 and not isinstance(a["year"], bool)
         for body in a["laureates"]:
-            assert set(body) == {"name", "kind", "department", "region"}, a["id"]
+            assert list(body) == ["name", "kind", "department", "region", "code", "population"], a["id"]
             assert body["kind"] in {"commune", "arrondissement", "epci", "departement", "region"}
             assert isinstance(body["name"], str) and isinstance(body["region"], str)
             if body["kind"] == "region":
@@ -153,6 +156,52 @@ def test_angers_is_the_only_excellence_and_a_joint_dossier(awards):
         ("Angers", "commune", "49"),
         ("Angers Loire Métropole", "epci", "49"),
     ]
+
+
+def test_every_body_is_linked_to_the_official_geography(awards):
+    """Code, population, département and région agree with the shipped reference (not hard-coded figures)."""
+    for a in awards:
+        for body in a["laureates"]:
+            if body["kind"] == "region":
+                region = geography.find_region(body["code"])
+                assert (region.name, body["population"]) == (body["region"], region.population), body
+                continue
+            assert geography.region_of(body["department"]).name == body["region"], body
+            if body["kind"] == "departement":
+                departement = geography.find_departement(body["code"])
+                assert (departement.code, departement.population) == (body["department"], body["population"]), body
+            else:
+                reference = geography.body_by_code(body["code"])
+                assert reference.kind == body["kind"] and body["department"] in reference.departments, body
+                assert body["population"] == reference.population, body
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "reference_name"),
+    [
+        ("Saverdun", "09282", "Saverdun"),
+        ("Paris 9e arrondissement", "75109", "Paris 9e Arrondissement"),
+        ("Angers Loire Métropole", "244900015", "CU Angers Loire Métropole"),
+        # The kit's "Le Lamentin (Guadeloupe)": the Guadeloupe commune, officially "Lamentin" (docs/data.md).
+        ("Lamentin", "97115", "Lamentin"),
+        ("Communauté d'agglomération de l'Espace Sud Martinique", "249720053", "CA de l'Espace Sud de la Martinique"),
+    ],
+)
+def test_bodies_whose_link_is_documented(awards, name, code, reference_name):
+    bodies = {body["name"]: body for a in awards for body in a["laureates"]}
+    assert bodies[name]["code"] == code
+    assert geography.body_by_code(code).name == reference_name
+
+
+def test_departements_and_region_carry_the_sum_of_their_communes(awards):
+    bodies = {body["name"]: body for a in awards for body in a["laureates"]}
+    assert [bodies[name]["code"] for name in ("Département du Loiret", "Département des Alpes-Maritimes",
+                                               "Département de la Mayenne", "Région Hauts-de-France")] == ["45", "06", "53", "32"]
+    with gzip.open(geography.BODIES_PATH, "rt", encoding="utf-8") as lines:
+        communes = [line.split("\t") for line in lines if line.startswith("commune\t")]
+    assert bodies["Département du Loiret"]["population"] == sum(int(c[4]) for c in communes if c[3] == "45")
+    departements_of_hdf = [d for d in geography.departements() if d.region == "32"]
+    assert bodies["Région Hauts-de-France"]["population"] == sum(d.population for d in departements_of_hdf)
 
 
 def test_paris_9e_is_an_arrondissement_of_paris(awards):

@@ -15,6 +15,7 @@ from territoria_cli.filters import (
     build_filters,
     filter_awards,
     find_award,
+    population_range,
     resolve_choice,
     select,
     sort_awards,
@@ -122,7 +123,7 @@ def test_unknown_level_and_kind_are_usage_errors(real_awards):
         build_filters(real_awards, levels=["platine"])
     with pytest.raises(UsageError, match="valid kinds"):
         build_filters(real_awards, kinds=["ville"])
-    with pytest.raises(UsageError, match="unknown region"):
+    with pytest.raises(UsageError, match='unknown region "Bavière"'):
         build_filters(real_awards, regions=["Bavière"])
     with pytest.raises(UsageError, match="département"):
         build_filters(real_awards, departments=["750"  + "01"])
@@ -266,3 +267,27 @@ def test_find_award_by_id_or_unique_beginning(real_awards):
         find_award(real_awards, "2017-albi")
     with pytest.raises(Failure, match=f'did you mean: "{albi}"'):
         find_award(real_awards, albi + "r")
+
+
+@pytest.mark.parametrize(
+    ("typed", "bounds"),
+    [("5000-", (5000, float("inf"))), ("-10000", (0, 10000)), ("2000-10000", (2000, 10000)),
+     ("5 000-10 000", (5000, 10000)), ("3-3", (3, 3)), ("-", None)],
+)
+def test_population_ranges_as_users_type_them(typed, bounds):
+    assert population_range(typed) == bounds
+
+
+def test_population_filter_ignores_bodies_without_population(make_award):
+    body = {"name": "X", "kind": "commune", "department": "09", "region": "Occitanie"}
+    unknown = make_award(id="a", laureates=[body])
+    known = make_award(id="b", laureates=[{**body, "code": "09282", "population": 4808}])
+    kept = filter_awards([unknown, known], build_filters([unknown, known], population="-100000"))
+    assert [award.id for award in kept] == ["b"]
+
+
+def test_a_place_the_reference_lacks_but_the_store_holds_is_still_a_filter(make_award):
+    old = make_award(laureates=[{"name": "X", "kind": "commune", "department": "06", "region": "Midi-Pyrénées"}])
+    assert build_filters([old], regions=["midi"]).value("regions") == {"Midi-Pyrénées"}
+    with pytest.raises(UsageError, match='unknown region "Bourgogne-Midi"'):
+        build_filters([old], regions=["Bourgogne-Midi"])

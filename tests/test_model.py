@@ -40,9 +40,39 @@ def test_a_valid_document_round_trips():
     assert list(award.to_document()) == list(AWARD_FIELDS)
 
 
+def test_a_store_written_before_codes_and_populations_reads_them_as_null():
+    body = {"name": "Saverdun", "kind": "commune", "department": "09", "region": "Occitanie"}
+    award = Award.from_document(award_document(laureates=[body]))
+    assert award.laureates[0].code is None and award.laureates[0].population is None
+    assert award.to_document()["laureates"] == [{**body, "code": None, "population": None}]
+
+
+@pytest.mark.parametrize(
+    ("kind", "department", "code"),
+    [("commune", "09", "09282"), ("commune", "2A", "2A004"), ("commune", "971", "97115"),
+     ("arrondissement", "75", "75109"), ("epci", "49", "244900015"), ("departement", "2A", "2A"),
+     ("departement", "971", "971"), ("region", None, "32")],
+)
+def test_codes_of_each_kind_are_accepted(kind, department, code):
+    body = {"name": "X", "kind": kind, "department": department, "region": "R", "code": code, "population": 4808}
+    assert Award.from_document(award_document(laureates=[body])).laureates[0].code == code
+
+
+def _body(**changes):
+    return [{"name": "Saverdun", "kind": "commune", "department": "09", "region": "Occitanie", **changes}]
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
+        ({"laureates": _body(code="9282")}, r'laureates\[1\]\.code "9282" is not an INSEE commune code'),
+        ({"laureates": _body(code=9282)}, r'laureates\[1\]\.code "9282" is not an INSEE commune code'),
+        ({"laureates": _body(code="31555")}, r'laureates\[1\]\.code "31555" is not in département 09'),
+        ({"laureates": _body(kind="epci", code="24490001")}, r'laureates\[1\]\.code "24490001" is not a SIREN'),
+        ({"laureates": _body(kind="departement", code="31")}, r'laureates\[1\]\.code "31" is not in département 09'),
+        ({"laureates": _body(population=-1)}, r"laureates\[1\]\.population must be a non-negative integer or null"),
+        ({"laureates": _body(population="4808")}, r"laureates\[1\]\.population must be a non-negative integer"),
+        ({"laureates": _body(population=True)}, r"laureates\[1\]\.population must be a non-negative integer"),
         ({"level": "gold"}, 'level "gold" is not one of or, argent, bronze'),
         ({"year": "2017"}, 'field "year" must be an integer, got a string'),
         ({"year": True}, 'field "year" must be an integer, got a boolean'),

@@ -35,17 +35,25 @@ formula_text = st.builds(lambda start, tail: start + tail, st.sampled_from(FORMU
 cell_text = st.one_of(some_text, formula_text.filter(str.strip))
 
 
+#: Départements and their régions, as the reference has them.
+PLACES = [("06", "Provence-Alpes-Côte d'Azur"), ("2A", "Corse"), ("971", "Guadeloupe")]
+
+
 @st.composite
 def award_documents(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     kind = draw(st.sampled_from(KINDS))
+    # Places must exist (import checks them against the official geography); names and the rest are hostile text.
+    places = [draw(st.sampled_from(PLACES)) for _ in range(draw(st.integers(min_value=1, max_value=2)))]
     bodies = [
         {
             "name": draw(cell_text),
             "kind": kind,
-            "department": None if kind == "region" else draw(st.sampled_from(["06", "2A", "971"])),
-            "region": draw(cell_text),
+            "department": None if kind == "region" else department,
+            "region": region,
+            "code": None,
+            "population": draw(st.none() | st.integers(min_value=0, max_value=10**8)),
         }
-        for _ in range(draw(st.integers(min_value=1, max_value=2)))
+        for department, region in places
     ]
     return {
         "id": f"2099-{number}-{draw(st.text(alphabet='abc-é|;', min_size=1, max_size=8))}",
@@ -139,6 +147,7 @@ def export_module() -> Any:
         header=columns.header,
         to_csv=csv.to_csv,
         to_markdown=markdown.to_markdown,
+        write_markdown=markdown.write,
         markdown_cell=markdown.markdown_cell,
         to_json=json.to_json,
     )
@@ -232,14 +241,31 @@ def test_markdown_export_is_one_table_of_the_right_rows_and_cells(awards: list[A
 
 @SETTINGS
 @given(awards=award_lists())
-def test_markdown_export_grouped_by_category_has_one_table_per_category(awards: list[Award]) -> None:
+def test_markdown_report_grouped_by_category_has_one_table_per_category(awards: list[Award]) -> None:
+    from territoria_cli.formats.report import document_text
+
     export = export_module()
     columns = ("id", "title", "summary")
-    text = export.to_markdown(awards, columns, "fr", group_by="category", title="Palmarès | test")
+    text = export.write_markdown(awards, columns, "fr", group_by="category", title="Palmarès | test")
     groups: dict[str, list[Award]] = {}
     for award in awards:
         groups.setdefault(award.category, []).append(award)
-    assert markdown_tables(text) == [expected_table(export, members, columns, "fr") for members in groups.values()]
+    # Reports drop the control characters Word and HTML cannot hold; the Markdown report says the same.
+    cleaned = [[award._replace(**{c: document_text(getattr(award, c)) for c in columns}) for award in members]
+               for members in groups.values()]
+    assert markdown_tables(text) == [expected_table(export, members, columns, "fr") for members in cleaned]
+
+
+@SETTINGS
+@given(line=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40).filter(lambda text: text.strip()))
+def test_markdown_text_renders_as_itself(line: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from territoria_cli.formats.markdown import markdown_text
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown_text(line) + "\n")
+    assert [token.type for token in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    assert "".join(child.content for child in tokens[1].children or []) == line.strip()
 
 
 @SETTINGS

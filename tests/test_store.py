@@ -15,7 +15,6 @@ from tinydb import TinyDB
 from territoria_cli import files
 from territoria_cli.store import (
     AWARDS_TABLE,
-    ImportReport,
     StoreError,
     import_awards,
     load_awards,
@@ -122,7 +121,7 @@ def test_import_creates_a_store_that_tinydb_reads(tmp_path: Path) -> None:
     store = tmp_path / "mine.json"
     documents = [award_document("2099-a"), award_document("2099-b", level="or", excellence=True)]
     report = import_awards(store, documents)
-    assert report == ImportReport(added=["2099-a", "2099-b"], replaced=[], unchanged=[])
+    assert (report.added, report.replaced, report.unchanged) == (["2099-a", "2099-b"], [], [])
     assert stored_documents(store) == documents
     text = store.read_text(encoding="utf-8")
     assert text == json.dumps({"awards": {"1": documents[0], "2": documents[1]}}, ensure_ascii=False, indent=2) + "\n"
@@ -141,6 +140,56 @@ def test_import_adds_after_the_highest_document_id_and_keeps_other_tables(tmp_pa
     assert list(content["awards"]) == ["1", "7", "8"]
     assert content["_default"] == {"1": {"note": "kept"}}
     assert [document["id"] for document in stored_documents(store)] == ["2099-a", "2099-b", "2099-c"]
+
+
+# --------------------------------------------------------------------------- importing: geography
+
+SAVERDUN = {"name": "Saverdun", "kind": "commune", "department": "9", "region": "occitanie"}
+
+
+def test_import_fills_code_and_population_from_name_and_departement(tmp_path: Path) -> None:
+    from territoria_cli import geography
+
+    store = tmp_path / "mine.json"
+    report = import_awards(store, [award_document("2099-a", laureates=[SAVERDUN])])
+    assert report.incomplete == []
+    (stored,) = stored_documents(store)
+    population = geography.body_by_code("09282").population
+    assert stored["laureates"] == [
+        {"name": "Saverdun", "kind": "commune", "department": "09", "region": "Occitanie", "code": "09282",
+         "population": population}
+    ]
+
+
+def test_import_reports_the_bodies_it_cannot_complete(tmp_path: Path) -> None:
+    report = import_awards(tmp_path / "mine.json", [award_document("2099-a"), award_document("2099-b", laureates=[SAVERDUN])])
+    assert report.incomplete == [
+        'award 1 (2099-a): laureates[1] "Testville": code and population left empty '
+        "(no single commune of that name in département 06 in the reference)"
+    ]
+    assert stored_documents(tmp_path / "mine.json")[0]["laureates"][0]["code"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({**SAVERDUN, "department": "99"}, 'laureates[1].department: unknown département "99"; expected a code such as'),
+        ({**SAVERDUN, "region": "Occitania"}, 'laureates[1].region: unknown region "Occitania"; did you mean "Occitanie"?'),
+        ({**SAVERDUN, "region": "Bretagne"},
+         'laureates[1].region "Bretagne" is not the région of département 09 (Ariège), which is Occitanie'),
+    ],
+)
+def test_import_refuses_an_unknown_place_naming_the_award_and_the_body(
+    make_store: MakeStore, tmp_path: Path, body: dict, message: str
+) -> None:
+    store = make_store([award_document("2099-a")])
+    source = write_json(tmp_path / "import.json", [award_document("2099-b"), award_document("2099-c", laureates=[body])])
+    before = snapshot(tmp_path)
+    with pytest.raises(StoreError) as raised:
+        import_awards(store, read_import_file(source))
+    assert str(raised.value).startswith(f"{source}: award 2 (2099-c): {message}")
+    assert str(raised.value).endswith("; nothing was imported")
+    assert snapshot(tmp_path) == before
 
 
 def test_read_import_file_reads_a_json_list(tmp_path: Path) -> None:
@@ -213,7 +262,7 @@ def test_importing_the_same_awards_twice_changes_nothing(tmp_path: Path) -> None
     import_awards(store, documents)
     before = snapshot(tmp_path)
     report = import_awards(store, documents)
-    assert report == ImportReport(added=[], replaced=[], unchanged=["2099-a", "2099-b"])
+    assert (report.added, report.replaced, report.unchanged) == ([], [], ["2099-a", "2099-b"])
     assert snapshot(tmp_path) == before
 
 
@@ -235,7 +284,7 @@ def test_replace_overwrites_in_place_and_adds_the_rest(make_store: MakeStore) ->
     store = make_store([award_document("2099-a"), award_document("2099-b")])
     changed = award_document("2099-a", title="Autre titre")
     report = import_awards(store, [changed, award_document("2099-b"), award_document("2099-c")], replace=True)
-    assert report == ImportReport(added=["2099-c"], replaced=["2099-a"], unchanged=["2099-b"])
+    assert (report.added, report.replaced, report.unchanged) == (["2099-c"], ["2099-a"], ["2099-b"])
     assert stored_documents(store) == [changed, award_document("2099-b"), award_document("2099-c")]
 
 

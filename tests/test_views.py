@@ -171,7 +171,10 @@ def test_award_view_has_no_colour_style_leaking_into_the_summary(real_awards):
 def test_stats_view_has_bars_and_the_communique_figures(real_awards):
     text = draw(views.stats_tables(compute_stats(real_awards), "fr"))
     assert "38 prix · 31 collectivités" in text
-    assert "Par niveau" in text and "Par catégorie" in text and "Collectivités par type" in text
+    assert "Par niveau" in text and "Par catégorie" in text and "Par type de collectivité" in text
+    commune_line = next(line for line in text.splitlines() if line.strip().startswith("Commune"))
+    assert commune_line.split()[1:3] == ["22", "29"]  # 22 communes won 29 awards (Angers' joint one included)
+    assert "Un prix conjoint compte pour chacun de ses types." in text
     gold_line = next(line for line in text.splitlines() if "● Or" in line)
     assert "22" in gold_line and views.BAR * views.BAR_WIDTH in gold_line
     assert "Lauréats primés plusieurs fois" in text
@@ -251,4 +254,4 @@ def test_stats_rows_say_their_section_first(real_awards):
     rows = list(views.stats_rows(compute_stats(real_awards), "fr"))
     assert rows[:2] == [("awards", "38"), ("bodies", "31")]
     assert ("level", "Or", "22") in rows
-    assert all(row[0] in {"awards", "bodies", "level", "category", "kind", "region", "repeat"} for row in rows)
+    assert all(row[0] in {"awards", "bodies", "level", "category", "kind", "region", "department", "repeat"} for row in rows)

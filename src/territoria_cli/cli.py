@@ -30,13 +30,13 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from territoria_cli import __version__, i18n, store, views
+from territoria_cli import __version__, formats, i18n, store, views
 from territoria_cli.errors import FAILURE, UsageError, exit_code
 from territoria_cli.filters import SORT_KEYS, FilterValues
-from territoria_cli.formats import EXPORT_FORMATS
+from territoria_cli.formats import EXPORT_FORMATS, GROUP_FIELDS, HEADERS, TABLE_FORMATS
 from territoria_cli.formats.columns import DEFAULT_COLUMNS
 from territoria_cli.i18n import N_, _
-from territoria_cli.model import KINDS, LEVELS
+from territoria_cli.model import BY_FIELDS, KINDS, LEVELS, json_text
 from territoria_cli.options import (
     DbOption,
     JsonOption,
@@ -135,6 +135,10 @@ def _help_values() -> dict[str, str]:
         "default_format": EXPORT_FORMATS[0],
         "extensions": ", ".join("." + name for name in EXPORT_FORMATS),
         "columns": ", ".join(DEFAULT_COLUMNS),
+        "default_columns": ",".join(DEFAULT_COLUMNS),
+        "group_fields": ", ".join(GROUP_FIELDS),
+        "by_fields": ", ".join(BY_FIELDS),
+        "table_formats": ", ".join(TABLE_FORMATS),
         "fields": ", ".join(VALUE_FIELDS),
         "search_columns": ", ".join(views.SEARCH_COLUMNS),
         "highlight": views.SEARCH_HIGHLIGHT,
@@ -429,33 +433,113 @@ def show(
     views.award(awards, views.Output(lang, as_json))
 
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help=N_("File to write; '-' or none: standard output."), show_default=False
+    ),
+]
+
+
 @app.command(
     "stats",
     cls=_TerritoriaCommand,
-    help=N_("Count awards by level, category, kind of body and region."),
+    help=N_("Count awards by level, category, kind of body, région, département, or any field with --by."),
     epilog=_epilog(
         N_("Examples:"),
-        N_("  territoria stats\n  territoria stats --region Occitanie\n  territoria stats --json | jq .by_level"),
         N_(
-            "Piped, one figure per line, tab-separated, the section first:\n"
-            '"awards", "bodies", "level", "category" (total then one count per level),\n'
-            '"kind", "region" and "repeat" (laureates with several awards).'
+            "  territoria stats\n"
+            "  territoria stats --region Occitanie\n"
+            "  territoria stats --by department\n"
+            "  territoria stats --by region --by level --output regions.xlsx\n"
+            "  territoria stats --level or --hide-empty\n"
+            "  territoria stats --json | jq .by_level"
+        ),
+        N_(
+            "--by counts the awards by {by_fields}; two --by give a\n"
+            "cross-table (a row per value of the first, a column per value of the\n"
+            "second). An award counts once under each of its values: a joint dossier of\n"
+            "a commune and an EPCI counts under both kinds. Collectivités by kind count\n"
+            "each body once, as the organisers' communiqué does. Régions and\n"
+            "départements that won nothing are listed with 0 after the others (within\n"
+            "--region and --department); --hide-empty leaves them out."
+        ),
+        N_(
+            "--format ({table_formats}) or the extension of --output writes\n"
+            "the tables to a file (xlsx: a sheet and a bar chart per table; CSV holds one\n"
+            "table, so it needs --by). Piped, one figure per line, tab-separated, the\n"
+            'section first: "awards", "bodies", "level", "category" (total then one count\n'
+            'per level), "kind" (collectivités, then awards), "region", "department" (its\n'
+            'code) and "repeat" (laureates with several awards); with --by, one line per\n'
+            "row of the table."
         ),
     ),
 )
 @with_filters
 def stats(
     filters: FilterValues,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            metavar="FIELD",
+            help=N_("Count awards by {by_fields}; repeat for a cross-table."),
+            autocompletion=completing(BY_FIELDS),
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=N_("Write the tables as {table_formats} (default: from the --output extension)."),
+            autocompletion=completing(TABLE_FORMATS),
+            show_default=False,
+        ),
+    ] = None,
+    output: OutputOption = None,
+    hide_empty: Annotated[
+        bool, typer.Option("--hide-empty", help=N_("Leave out the régions and départements that won nothing."))
+    ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Count awards by level, category, kind of body and region."""
-    from territoria_cli.filters import select
-    from territoria_cli.stats import compute_stats
+    """Count awards by level, category, kind of body, région, département, or any field with --by."""
+    from territoria_cli.filters import build_filters
+    from territoria_cli.stats import (
+        counts_document,
+        counts_table,
+        overview_tables,
+        palmares_counts,
+        palmares_stats,
+        parse_by,
+    )
 
-    figures = compute_stats(select(store.load_awards(store.resolve_store_path(db)), filters))
-    views.stats(figures, views.Output(lang, as_json))
+    fields = parse_by(by or ())
+    chosen = None
+    if format or output is not None:
+        chosen = formats.format_for(format, output, TABLE_FORMATS)
+        if as_json and chosen != "json":
+            raise UsageError(_("--json contradicts --format {format}").format(format=chosen))
+    awards = store.load_awards(store.resolve_store_path(db))
+    kept = build_filters(awards, **filters)
+    document: object
+    if fields:
+        counts = palmares_counts(awards, kept, fields, hide_empty=hide_empty)
+        tables, document = [counts_table(counts, lang)], counts_document(counts)
+    else:
+        figures = palmares_stats(awards, kept, hide_empty=hide_empty)
+        tables, document = overview_tables(figures, lang), figures.to_document()
+    if chosen is not None:
+        data = json_text(document) if chosen == "json" else formats.write_tables(chosen, tables, lang)
+        views.exported(data, output, i18n.ngettext("{count} table", "{count} tables", len(tables)).format(count=len(tables)), formats.FORMATS[chosen])
+    elif fields:
+        views.counts(tables[0], document, views.Output(lang, as_json))
+    else:
+        views.stats(figures, views.Output(lang, as_json))
 
 
 @app.command(
@@ -489,35 +573,56 @@ def values(
 ) -> None:
     """List the values a filter accepts, with how many awards each keeps."""
     from territoria_cli.filters import resolve_choice, select
-    from territoria_cli.values import count_values
+    from territoria_cli.values import accepted_values
 
     chosen = resolve_choice(field, VALUE_FIELDS, "field")
-    counts = count_values(select(store.load_awards(store.resolve_store_path(db)), filters), chosen)
+    counts = accepted_values(select(store.load_awards(store.resolve_store_path(db)), filters), chosen)
     views.value_counts(chosen, counts, views.Output(lang, as_json))
 
 
 @app.command(
     "export",
     cls=_TerritoriaCommand,
-    help=N_("Write the awards as CSV, Markdown or JSON, to a file or standard output."),
+    help=N_("Write the awards as CSV, Markdown, JSON, Excel, Word or HTML, to a file or standard output."),
     epilog=_epilog(
         N_("Examples:"),
         N_(
             '  territoria export --category "Lien social" --format md --output lien-social.md\n'
             "  territoria export --level or --columns id,laureate,region --output or.csv\n"
-            "  territoria export --id saverdun --id belfort --format md\n"
+            "  territoria export --id saverdun --id belfort --format markdown\n"
             "  territoria export --excel --output palmares.csv\n"
-            '  territoria export --format markdown --group-by category --title "Prix TERRITORIA 2017"'
+            '  territoria export --group-by category --title "Prix TERRITORIA 2017" --output palmares.docx\n'
+            "  territoria export --group-by region --output palmares.xlsx\n"
+            "  territoria export --format json --columns id,level,department | jq ."
+        ),
+        N_(
+            "Formats: {formats}; without --format, the extension of\n"
+            "--output chooses, else CSV, and a --format that contradicts the extension is\n"
+            "an error (--format takes the extensions too: markdown, htm). --output - (or no\n"
+            "--output) writes to standard output; a binary format (xlsx, docx) is not drawn\n"
+            "on a terminal."
         ),
         N_(
             "--id takes what show takes (an id, a part of one, a row number of the last\n"
             "list or search) and exports that shortlist in the order given; filters still\n"
-            "apply. CSV follows RFC 4180 in UTF-8 with a header row of labels (--lang);\n"
-            '--excel adds a BOM and uses ";" for spreadsheets in French locales. Cells\n'
-            "starting with = + - @, a tab or a carriage return get a leading ' so that\n"
-            "spreadsheets do not run them as formulas; --raw-formulas writes them as they\n"
-            "are. Without --format, the extension of --output chooses ({extensions}),\n"
-            "else CSV. The file is written atomically: never half a file."
+            "apply."
+        ),
+        N_(
+            "CSV follows RFC 4180 in UTF-8 with a header row of labels (--lang), or of\n"
+            "field names with --header keys; --excel adds a BOM and uses \";\" for\n"
+            "spreadsheets in French locales. Cells starting with = + - @, a tab or a\n"
+            "carriage return get a leading ' so that spreadsheets do not run them as\n"
+            "formulas; --raw-formulas writes them as they are. In xlsx every cell is text\n"
+            "or a number, never a formula, and codes such as 09 and 2A stay text."
+        ),
+        N_(
+            "docx, html and md with --group-by are reports: a title, then per group a\n"
+            "heading and a short table (--columns, default level, laureate and title),\n"
+            "then each award with its facts and its summary in paragraphs. md without\n"
+            "--group-by is a table to paste. xlsx with --group-by has a sheet per group.\n"
+            "--columns all exports every column; in JSON --columns picks the keys\n"
+            "(without it: whole award documents, which import reads back).\n"
+            "The file is written atomically: never half a file."
         ),
     ),
 )
@@ -545,16 +650,13 @@ def export(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help=N_("File to write (default: standard output)."), show_default=False),
-    ] = None,
+    output: OutputOption = None,
     columns: Annotated[
         str | None,
         typer.Option(
             "--columns",
             metavar="LIST",
-            help=N_("Comma-separated columns, in order (default: {columns})."),
+            help=N_("Comma-separated columns, in order, or 'all' (CSV and md default: {default_columns})."),
             show_default=False,
         ),
     ] = None,
@@ -562,12 +664,29 @@ def export(
     raw_formulas: Annotated[
         bool, typer.Option("--raw-formulas", help=N_("Do not neutralise cells a spreadsheet would run as formulas."))
     ] = False,
+    header: Annotated[
+        str | None,
+        typer.Option(
+            "--header",
+            metavar="KIND",
+            help=N_("CSV header row: labels (for people, the default) or keys (field names, for scripts)."),
+            autocompletion=completing(HEADERS),
+            show_default=False,
+        ),
+    ] = None,
     group_by: Annotated[
         str | None,
-        typer.Option("--group-by", metavar="FIELD", help=N_("Markdown only: one section per category."), show_default=False),
+        typer.Option(
+            "--group-by",
+            metavar="FIELD",
+            help=N_("md, docx, html, xlsx: a section (a sheet) per {group_fields}."),
+            autocompletion=completing(GROUP_FIELDS),
+            show_default=False,
+        ),
     ] = None,
     title: Annotated[
-        str | None, typer.Option("--title", metavar="TEXT", help=N_("Markdown only: heading of the report."), show_default=False)
+        str | None,
+        typer.Option("--title", metavar="TEXT", help=N_("md, docx, html: the report's title."), show_default=False),
     ] = None,
     sort: Annotated[
         str | None,
@@ -582,23 +701,23 @@ def export(
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Write the awards as CSV, Markdown or JSON, to a file or standard output."""
-    from territoria_cli import formats
+    """Write the awards as CSV, Markdown, JSON, Excel, Word or HTML, to a file or standard output."""
     from territoria_cli.filters import build_filters, find_awards, select
     from territoria_cli.formats.columns import parse_columns
 
     chosen = formats.format_for(format, output)
-    options = {"excel": excel, "raw_formulas": raw_formulas, "group_by": group_by, "title": title}
+    options = {"excel": excel, "raw_formulas": raw_formulas, "header": header, "group_by": group_by, "title": title}
     formats.check_options(chosen, options)
-    selected = parse_columns(columns) if columns else DEFAULT_COLUMNS
+    views.check_can_write(formats.FORMATS[chosen], output)
+    selected = parse_columns(columns) if columns else None
     stored = store.load_awards(store.resolve_store_path(db))
     if references:
         kept = build_filters(stored, **filters)
         awards = select([award for award in find_awards(stored, references) if kept.matches(award)], sort=sort)
     else:
         awards = select(stored, filters, sort=sort or "level")
-    text = formats.write(chosen, awards, selected, lang, **options)
-    views.exported(text, output, len(awards), chosen)
+    data = formats.write(chosen, awards, selected, lang, **options)
+    views.exported(data, output, views.count_of_awards(len(awards), lang), formats.FORMATS[chosen])
 
 
 @app.command(

@@ -39,13 +39,15 @@ SHOWN_NAMES = 5
 CHOICE_MESSAGES: dict[str, tuple[str, str]] = {
     "category": (N_("unknown category {value}"), N_("ambiguous category {value}")),
     "region": (N_("unknown region {value}"), N_("ambiguous region {value}")),
+    "department": (N_("unknown département {value}"), N_("ambiguous département {value}")),
     "sponsor": (N_("unknown sponsor {value}"), N_("ambiguous sponsor {value}")),
     "sort key": (N_("unknown sort key {value}"), N_("ambiguous sort key {value}")),
     "format": (N_("unknown format {value}"), N_("ambiguous format {value}")),
     "field": (N_("unknown field {value}"), N_("ambiguous field {value}")),
+    "header": (N_("unknown header {value}"), N_("ambiguous header {value}")),
 }
 #: The command that lists the names of each kind stored, for when there are too many to show.
-_VALUES_FIELD = {"category": "category", "region": "region", "sponsor": "sponsor"}
+_VALUES_FIELD = {"category": "category", "region": "region", "department": "department", "sponsor": "sponsor"}
 
 
 def resolve_choice(value: str, choices: Iterable[str], what: str) -> str:
@@ -102,17 +104,71 @@ def listing(names: Sequence[str]) -> str:
     return shown + (", …" if len(names) > SHOWN_NAMES else "")
 
 
-_DEPARTMENT = re.compile(r"\d{2,3}|2[AB]")
+def _region_name(value: str) -> str:
+    from territoria_cli import geography
+
+    return geography.find_region(value).name
 
 
-def normalise_department(value: str) -> str:
-    """A département code as stored: "6" and "06" are "06", "2a" is "2A"."""
-    code = value.strip().upper()
-    if code.isdigit() and len(code) == 1:
-        code = "0" + code
-    if not _DEPARTMENT.fullmatch(code):
-        raise UsageError(_("unknown département {value}; expected a code such as 06, 2A, 75 or 971").format(value=quoted(value)))
-    return code
+def _departement_code(value: str) -> str:
+    from territoria_cli import geography
+
+    return geography.find_departement(value).code
+
+
+def _official(
+    what: str, find: Callable[[str], str], stored: Callable[[Award], Iterable[str | None]]
+) -> Callable[..., frozenset[str]]:
+    """Resolve each value through the official geography (:mod:`territoria_cli.geography`).
+
+    Any région or département is valid, won or not: ``--region bretagne``
+    finds nothing rather than failing. A value the reference does not know but
+    the store holds (a store imported before its places were checked) is
+    still accepted; anything else is a usage error with the closest places.
+    The reference is read only when the filter is given.
+    """
+
+    def read_all(values: Iterable[str], awards: Sequence[Award]) -> frozenset[str]:
+        from territoria_cli import geography
+
+        resolved = set()
+        for value in values:
+            try:
+                resolved.add(find(value))
+            except geography.UnknownPlace as error:
+                names = [name for name in dict.fromkeys(name for award in awards for name in stored(award)) if name]
+                try:
+                    resolved.add(resolve_choice(value, names, what))
+                except UsageError:
+                    raise UsageError(str(error)) from None
+        return frozenset(resolved)
+
+    return read_all
+
+
+#: What ``--population`` accepts: "5000-", "-10000", "2000-10000" (bounds included).
+_POPULATION_RANGE = re.compile(r"(?P<low>\d+)?-(?P<high>\d+)?")
+
+
+def population_range(value: str, awards: Sequence[Award] = ()) -> tuple[int, float] | None:
+    """Read ``MIN-MAX`` (either bound may be left out) as inclusive bounds; "-" alone is no filter."""
+    match = _POPULATION_RANGE.fullmatch(value.replace(" ", "").replace("_", ""))
+    if match is None:
+        raise UsageError(
+            _("invalid population range {value}; expected MIN-MAX in inhabitants, such as 5000-, -10000 or 2000-10000").format(
+                value=quoted(value)
+            )
+        )
+    low = int(match["low"]) if match["low"] else 0
+    high = int(match["high"]) if match["high"] else float("inf")
+    if low > high:
+        raise UsageError(_("invalid population range {value}: the minimum is above the maximum").format(value=quoted(value)))
+    return None if (match["low"], match["high"]) == (None, None) else (low, high)
+
+
+def _in_population_range(award: Award, bounds: tuple[int, float]) -> bool:
+    low, high = bounds
+    return any(body.population is not None and low <= body.population <= high for body in award.laureates)
 
 
 def _year(value: int | str) -> int:
@@ -233,8 +289,8 @@ FILTERS: tuple[Filter, ...] = (
         "departments",
         ("--department",),
         "CODE",
-        N_("Keep bodies of this département (06, 2A, 971…). Repeat for several."),
-        read=_each(normalise_department),
+        N_("Keep bodies of this département: its code (06, 2a, 971…) or name. Repeat for several."),
+        read=_official("department", _departement_code, lambda award: [body.department for body in award.laureates]),
         matches=lambda award, codes: any(body.department in codes for body in award.laureates),
         values="department",
     ),
@@ -242,10 +298,19 @@ FILTERS: tuple[Filter, ...] = (
         "regions",
         ("--region",),
         "NAME",
-        N_("Keep bodies of this region: its name or a word of it. Repeat for several."),
-        read=_among_stored("region", lambda award: [body.region for body in award.laureates]),
+        N_("Keep bodies of this région, any of the 18: its name or a word of it. Repeat for several."),
+        read=_official("region", _region_name, lambda award: [body.region for body in award.laureates]),
         matches=lambda award, regions: any(body.region in regions for body in award.laureates),
         values="region",
+    ),
+    Filter(
+        "population",
+        ("--population",),
+        "MIN-MAX",
+        "Keep bodies of MIN to MAX inhabitants (5000-, -10000, 2000-10000), by their official population.",
+        read=population_range,
+        matches=_in_population_range,
+        repeatable=False,
     ),
     Filter(
         "years",
@@ -359,7 +424,14 @@ _SORT_FUNCTIONS: dict[str, Callable[[Award], Any]] = {
     "title": lambda a: (fold(a.title), a.id),
     "year": lambda a: (a.year, _LEVEL_RANK[a.level], fold(a.category), fold(a.laureate), a.id),
     "id": lambda a: a.id,
+    "population": lambda a: (_largest_population(a) is None, _largest_population(a) or 0, _LEVEL_RANK[a.level], a.id),
 }
+
+
+def _largest_population(award: Award) -> int | None:
+    """The population an award sorts by: its most populous body's (a joint dossier has several); None if unknown."""
+    return max((body.population for body in award.laureates if body.population is not None), default=None)
+
 #: What ``--sort`` accepts; "level" is the default.
 SORT_KEYS: tuple[str, ...] = tuple(_SORT_FUNCTIONS)
 

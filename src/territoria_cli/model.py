@@ -9,6 +9,7 @@ more than the whole start-up budget of the CLI, and the schema is small.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal, NamedTuple
 
 from territoria_cli.i18n import N_, Lang, _
@@ -66,6 +67,8 @@ FIELD_LABELS: dict[Lang, dict[str, str]] = {
         "kind": "Type de collectivité",
         "department": "Département",
         "region": "Région",
+        "code": "Code officiel",
+        "population": "Population",
         "title": "Titre",
         "summary_title": "Titre du résumé",
         "summary": "Résumé",
@@ -83,6 +86,8 @@ FIELD_LABELS: dict[Lang, dict[str, str]] = {
         "kind": "Kind of body",
         "department": "Département",
         "region": "Region",
+        "code": "Official code",
+        "population": "Population",
         "title": "Title",
         "summary_title": "Summary title",
         "summary": "Summary",
@@ -97,15 +102,22 @@ class InvalidAward(ValueError):
 
 
 class Laureate(NamedTuple):
-    """One legal body behind an award (a joint dossier has several)."""
+    """One legal body behind an award (a joint dossier has several).
+
+    ``code`` and ``population`` link the body to the official geography (see
+    docs/data.md, "Geography"); both may be null, and stores written before they
+    existed are read with null for both.
+    """
 
     name: str
     kind: Kind
     department: str | None
     region: str
+    code: str | None = None
+    population: int | None = None
 
     def to_document(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "department": self.department, "region": self.region}
+        return self._asdict()
 
 
 class Award(NamedTuple):
@@ -187,6 +199,8 @@ class Award(NamedTuple):
 
 #: The public field names, in the order of the stored documents.
 AWARD_FIELDS: tuple[str, ...] = Award._fields
+#: The fields ``stats --by`` counts awards by (kind, département and région are those of the bodies).
+BY_FIELDS: tuple[str, ...] = ("level", "category", "kind", "region", "department", "sponsor", "year", "laureate")
 _FIELD_SET = frozenset(AWARD_FIELDS)
 
 _SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -230,10 +244,43 @@ def _laureate(body: Any, position: int) -> Laureate:
         raise InvalidAward(
             _('laureates[{position}].department must be a département code such as "06" or "971"').format(position=position)
         )
-    return Laureate(body["name"], kind, department, body["region"])
+    code = body.get("code")
+    if code is not None and not (isinstance(code, str) and _CODE_FORMATS[kind].fullmatch(code)):
+        raise InvalidAward(
+            _("laureates[{position}].code {code} is not {expected}, or null").format(
+                position=position, code=quoted(str(code)), expected=_(_CODE_EXAMPLES[kind])
+            )
+        )
+    if code is not None and department is not None and kind != "epci" and not code.startswith(department):
+        # A commune's INSEE code begins with its département's; a département's code is its département.
+        raise InvalidAward(
+            _("laureates[{position}].code {code} is not in département {department}").format(
+                position=position, code=quoted(code), department=department
+            )
+        )
+    population = body.get("population")
+    if population is not None and (not isinstance(population, int) or isinstance(population, bool) or population < 0):
+        raise InvalidAward(_("laureates[{position}].population must be a non-negative integer or null").format(position=position))
+    return Laureate(body["name"], kind, department, body["region"], code, population)
 
 
 _BODY_FIELDS = frozenset(Laureate._fields)
+
+#: What ``code`` looks like for each kind of body: INSEE codes, a SIREN for an EPCI.
+_CODE_FORMATS: dict[Kind, re.Pattern[str]] = {
+    "commune": re.compile(r"(?:\d{2}|2[AB])\d{3}"),
+    "arrondissement": re.compile(r"(?:\d{2}|2[AB])\d{3}"),
+    "epci": re.compile(r"\d{9}"),
+    "departement": re.compile(r"\d{2}|2[AB]|97\d"),
+    "region": re.compile(r"\d{2}"),
+}
+_CODE_EXAMPLES: dict[Kind, str] = {
+    "commune": N_('an INSEE commune code such as "09282" or "2A004"'),
+    "arrondissement": N_('an INSEE code such as "75109"'),
+    "epci": N_('a SIREN of 9 digits such as "244900015"'),
+    "departement": N_('a département code such as "06", "2A" or "971"'),
+    "region": N_('a région code such as "32"'),
+}
 
 
 #: How messages name the JSON types of a document's values.

@@ -55,9 +55,9 @@ def completing_values(field: str) -> Callable[[typer.Context], list[str]]:
     """A completion callback offering what ``territoria values FIELD`` lists, the most frequent first."""
 
     def complete(ctx: typer.Context) -> list[str]:
-        from territoria_cli.values import count_values
+        from territoria_cli.values import accepted_values
 
-        return [value for value, _count in count_values(_stored_awards(ctx), field)]
+        return [value for value, _count in accepted_values(_stored_awards(ctx), field)]
 
     return complete
 

@@ -15,17 +15,45 @@ those figures come out:
 
 The same identity (kind, name, département) serves ``repeat_laureates``, so
 Paris there includes the awards of the mairie du 9e.
+
+``by_region`` and ``by_department`` count awards per place (an award once per
+place, whatever its number of bodies there). The places that won nothing are
+listed with 0 after the others when the caller names them (``all_regions``,
+``all_departments``); :func:`palmares_stats`, what the ``stats`` command
+shows, names the official ones within the filters.
+
+Awards, unlike collectivités, are counted by :func:`count_by` under each
+distinct value of a field: a joint dossier of a commune and an EPCI counts
+once under "Commune" and once under "EPCI" (so awards by kind add up to more
+than the awards), and once only under "Pays de la Loire" when both bodies
+are there. ``count_by`` serves ``stats --by FIELD`` for any of
+:data:`BY_FIELDS`, and cross-tables of several fields.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from territoria_cli.model import KINDS, LEVELS, Award, Kind, Laureate, Level
-from territoria_cli.text import fold
+from territoria_cli.errors import UsageError
+from territoria_cli.filters import Filters, filter_awards
+from territoria_cli.i18n import _
+from territoria_cli.model import (
+    BY_FIELDS,
+    FIELD_LABELS,
+    KIND_LABELS,
+    KINDS,
+    LEVEL_LABELS,
+    LEVELS,
+    Award,
+    Kind,
+    Lang,
+    Laureate,
+    Level,
+)
+from territoria_cli.text import fold, quoted
 
 _ARRONDISSEMENT = re.compile(r"(?P<commune>.+?)\s+\d+\s*(?:e|er|ème|eme)\s+arrondissement", re.IGNORECASE)
 
@@ -39,7 +67,10 @@ class Stats(NamedTuple):
     bodies: int
     by_kind: dict[Kind, int]
     by_region: dict[str, int]
+    by_department: dict[str, int]
     repeat_laureates: list[tuple[str, int]]
+    #: Awards per kind of body; a joint dossier counts under each of its kinds.
+    awards_by_kind: dict[Kind, int]
 
     def to_document(self) -> dict[str, Any]:
         """Plain JSON with stable English keys, for ``territoria stats --json``."""
@@ -49,7 +80,9 @@ class Stats(NamedTuple):
             "by_category": {category: dict(levels) for category, levels in self.by_category.items()},
             "bodies": self.bodies,
             "by_kind": dict(self.by_kind),
+            "awards_by_kind": dict(self.awards_by_kind),
             "by_region": dict(self.by_region),
+            "by_department": dict(self.by_department),
             "repeat_laureates": [{"name": name, "awards": count} for name, count in self.repeat_laureates],
         }
 
@@ -75,8 +108,43 @@ def counted_body(body: Laureate) -> _Body:
     return _Body(body.kind, body.name, body.department)
 
 
-def compute_stats(awards: Sequence[Award]) -> Stats:
-    """Count ``awards`` (already filtered by the caller, if at all)."""
+def palmares_stats(awards: Sequence[Award], filters: Filters, *, hide_empty: bool = False) -> Stats:
+    """The figures of the awards ``filters`` keep, with the régions and départements that won nothing.
+
+    Those are the official ones (:mod:`territoria_cli.geography`) within the
+    région and département filters: all 18 régions and 101 départements
+    without such a filter, the départements of Occitanie with ``--region
+    occitanie``. ``hide_empty`` leaves them out.
+    """
+    kept = filter_awards(awards, filters)
+    if hide_empty:
+        return compute_stats(kept)
+    places = official_places(filters)
+    return compute_stats(kept, all_regions=places["region"], all_departments=places["department"])
+
+
+def palmares_counts(awards: Sequence[Award], filters: Filters, fields: Sequence[str], *, hide_empty: bool = False) -> Counts:
+    """``stats --by``: :func:`count_by` of the awards ``filters`` keep, with the places that won nothing as for
+    :func:`palmares_stats`."""
+    return count_by(filter_awards(awards, filters), fields, {} if hide_empty else official_places(filters))
+
+
+def official_places(filters: Filters) -> dict[str, tuple[str, ...]]:
+    """The official régions (names) and départements (codes) within the région and département filters."""
+    from territoria_cli import geography
+
+    regions, departments = geography.places_within(filters.value("regions"), filters.value("departments"))
+    return {"region": tuple(regions), "department": tuple(departments)}
+
+
+def compute_stats(
+    awards: Sequence[Award], *, all_regions: Iterable[str] = (), all_departments: Iterable[str] = ()
+) -> Stats:
+    """Count ``awards`` (already filtered by the caller, if at all).
+
+    ``all_regions`` (names) and ``all_departments`` (codes) are the places to
+    list even when they won nothing: with 0, after the others, in the order given.
+    """
     level_counts = Counter(award.level for award in awards)
     by_category: dict[str, dict[Level, int]] = {}
     for award in awards:
@@ -86,12 +154,14 @@ def compute_stats(awards: Sequence[Award]) -> Stats:
     bodies: dict[tuple[str, str, str | None], _Body] = {}
     awards_per_body: Counter[tuple[str, str, str | None]] = Counter()
     awards_per_region: Counter[str] = Counter()
+    awards_per_department: Counter[str] = Counter()
     for award in awards:
         counted = {counted_body(body) for body in award.laureates}
         for body in counted:
             bodies.setdefault(body.key, body)
         awards_per_body.update({body.key for body in counted})
         awards_per_region.update({body.region for body in award.laureates})
+        awards_per_department.update({body.department for body in award.laureates if body.department is not None})
 
     kind_counts = Counter(body.kind for body in bodies.values())
     by_kind: dict[Kind, int] = {
@@ -104,6 +174,263 @@ def compute_stats(awards: Sequence[Award]) -> Stats:
         by_category=by_category,
         bodies=len(bodies),
         by_kind=by_kind,
-        by_region=dict(sorted(awards_per_region.items(), key=lambda item: (-item[1], fold(item[0])))),
+        by_region=_with_empty(awards_per_region, all_regions, fold),
+        by_department=_with_empty(awards_per_department, all_departments, str),
         repeat_laureates=sorted(repeat, key=lambda item: (-item[1], fold(item[0]))),
+        awards_by_kind=_awards_by_kind(awards),
     )
+
+
+def _with_empty(counts: Counter[str], every_place: Iterable[str], sort_key: Callable[[str], str]) -> dict[str, int]:
+    """Places by number of awards, then by name; then the places of ``every_place`` that have none, with 0."""
+    ranked = dict(sorted(counts.items(), key=lambda item: (-item[1], sort_key(item[0]))))
+    return ranked | {place: 0 for place in every_place if place not in ranked}
+
+
+def _awards_by_kind(awards: Sequence[Award]) -> dict[Kind, int]:
+    by_kind = count_by(awards, ("kind",))
+    return {kind: by_kind.counts.get((kind,), 0) for kind in by_kind.keys[0]}  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- counts by any field
+
+#: The keys an award counts under, per field (a set: a joint dossier may give several).
+_KEYS_OF: dict[str, Callable[[Award], Iterable[str]]] = {
+    "level": lambda award: (award.level,),
+    "category": lambda award: (award.category,),
+    "kind": lambda award: {counted_body(body).kind for body in award.laureates},
+    "region": lambda award: {body.region for body in award.laureates},
+    "department": lambda award: {body.department or "" for body in award.laureates},
+    "sponsor": lambda award: (award.sponsor or "",),
+    "year": lambda award: (str(award.year),),
+    "laureate": lambda award: {counted_body(body).name for body in award.laureates},
+}
+_LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
+_KIND_RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}
+#: Fields with a natural order; the others list the most awarded first, then by name.
+_NATURAL_ORDER: dict[str, Callable[[str], Any]] = {
+    "level": _LEVEL_RANK.__getitem__,
+    "kind": _KIND_RANK.__getitem__,
+    "year": int,
+}
+#: Keys shown with 0 when no award has them; :func:`official_places` gives those of régions and départements.
+BUILT_IN_KEYS: dict[str, tuple[str, ...]] = {
+    "level": LEVELS,
+    "kind": tuple(kind for kind in KINDS if kind != "arrondissement"),  # counted as their commune
+}
+
+
+class Counts(NamedTuple):
+    """Awards counted by one or more fields (a cross-table when several)."""
+
+    fields: tuple[str, ...]
+    #: Per field, its keys in the order to show them, zero ones included.
+    keys: tuple[tuple[str, ...], ...]
+    #: Awards per combination of keys (one key per field); absent = 0.
+    counts: dict[tuple[str, ...], int]
+    #: Awards per key of the first field: the "Total" of a cross-table's row.
+    totals: dict[str, int]
+
+
+def parse_by(fields: Iterable[str]) -> tuple[str, ...]:
+    """The fields of ``--by``, any case, each once; raises UsageError naming the valid ones."""
+    parsed = tuple(dict.fromkeys(field.strip().lower() for field in fields))
+    unknown = [field for field in parsed if field not in BY_FIELDS]
+    if unknown:
+        raise UsageError(_("cannot count by {value}; choose among: {fields}").format(value=quoted(unknown[0]), fields=", ".join(BY_FIELDS)))
+    return parsed
+
+
+def count_by(
+    awards: Sequence[Award], fields: Sequence[str], known_keys: Mapping[str, Iterable[str]] | None = None
+) -> Counts:
+    """Count ``awards`` by ``fields``; ``known_keys`` adds keys to show even at 0 (e.g. every région).
+
+    An award counts once under each distinct key of each field, so a
+    cross-table cell counts the awards having both keys.
+    """
+    extra = {**BUILT_IN_KEYS, **(known_keys or {})}
+    counts: Counter[tuple[str, ...]] = Counter()
+    totals: Counter[str] = Counter()
+    per_field: list[Counter[str]] = [Counter() for _ in fields]
+    for award in awards:
+        keys = [tuple(dict.fromkeys(_KEYS_OF[field](award))) for field in fields]
+        for counter, field_keys in zip(per_field, keys, strict=True):
+            counter.update(field_keys)
+        totals.update(keys[0])
+        counts.update(_combinations(keys))
+    ordered = tuple(_ordered(field, counter, extra.get(field, ())) for field, counter in zip(fields, per_field, strict=True))
+    return Counts(tuple(fields), ordered, dict(counts), {key: totals[key] for key in ordered[0]})
+
+
+def _combinations(keys: Sequence[tuple[str, ...]]) -> Iterable[tuple[str, ...]]:
+    combinations: list[tuple[str, ...]] = [()]
+    for field_keys in keys:
+        combinations = [combination + (key,) for combination in combinations for key in field_keys]
+    return combinations
+
+
+def _ordered(field: str, counter: Counter[str], known: Iterable[str]) -> tuple[str, ...]:
+    """Natural order where there is one; else the most awarded first ("no sponsor" last), then the zeros as given."""
+    natural = _NATURAL_ORDER.get(field)
+    if natural is not None:
+        return tuple(sorted(set(counter) | set(known), key=natural))
+    counted = sorted(counter, key=lambda key: (key == "", -counter[key], fold(key)))
+    return tuple(dict.fromkeys([*counted, *known]))
+
+
+# --------------------------------------------------------------------------- tables for every output format
+
+WORDS: dict[Lang, dict[str, str]] = {
+    "fr": {
+        "awards": "Prix",
+        "bodies": "Collectivités",
+        "count": "Nombre",
+        "total": "Total",
+        "none": "(aucun)",
+        "by": "Par",
+        "by_level": "Par niveau",
+        "by_category": "Par catégorie",
+        "by_kind": "Par type de collectivité",
+        "kind_note": "Un prix conjoint compte pour chacun de ses types.",
+        "by_region": "Par région (prix)",
+        "by_department": "Par département (prix)",
+        "repeat": "Lauréats primés plusieurs fois",
+    },
+    "en": {
+        "awards": "Awards",
+        "bodies": "Public bodies",
+        "count": "Count",
+        "total": "Total",
+        "none": "(none)",
+        "by": "By",
+        "by_level": "By level",
+        "by_category": "By category",
+        "by_kind": "By kind of body",
+        "kind_note": "A joint award counts under each of its kinds.",
+        "by_region": "By region (awards)",
+        "by_department": "By département (awards)",
+        "repeat": "Laureates with several awards",
+    },
+}
+
+
+#: Gold, silver and bronze for charts (hex RGB, as spreadsheets take them).
+LEVEL_COLOURS: dict[str, str] = {"or": "#D4A017", "argent": "#A8A9AD", "bronze": "#CD7F32"}
+
+
+class Table(NamedTuple):
+    """A table of counts as every format shows it: Markdown, CSV, a sheet with its bar chart, the terminal."""
+
+    name: str
+    title: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[str | int, ...], ...]
+    #: The columns of counts a chart draws.
+    chart_columns: tuple[int, ...] = (1,)
+    #: Whether those columns are parts of one whole (levels of a total: stacked bars) or side by side.
+    stacked: bool = False
+    #: Colours of the chart's series, when they mean something (medal colours for levels).
+    colours: tuple[str, ...] = ()
+    note: str | None = None
+    #: How many columns of labels come first; the count after them is the one a terminal bar shows.
+    labels: int = 1
+
+
+def key_label(field: str, key: str, lang: Lang) -> str:
+    """What a reader sees for a key: "Or" for "or", "EPCI" for "epci", "(aucun)" for no sponsor."""
+    if field == "level":
+        return LEVEL_LABELS[lang][key]  # type: ignore[index]
+    if field == "kind":
+        return KIND_LABELS[lang][key]  # type: ignore[index]
+    if field == "department" and key:
+        from territoria_cli import geography
+
+        name = geography.departement_name(key)
+        return f"{key} {name}" if name else key  # "09 Ariège": the code users type, the name they read
+    return key or WORDS[lang]["none"]
+
+
+def counts_table(counts: Counts, lang: Lang) -> Table:
+    """One field: key and count. Two: a cross-table (rows by the first, a column per key of the second,
+    a total first). More: one row per combination that has awards."""
+    labels, words = FIELD_LABELS[lang], WORDS[lang]
+    name = "by_" + "_".join(counts.fields)
+    title = f"{words['by']} " + " × ".join(labels[field].lower() for field in counts.fields)
+    first = counts.fields[0]
+    if len(counts.fields) == 1:
+        singles: tuple[tuple[str | int, ...], ...] = tuple(
+            (key_label(first, key, lang), counts.counts.get((key,), 0)) for key in counts.keys[0]
+        )
+        return Table(name, title, (labels[first], words["awards"]), singles)
+    if len(counts.fields) == 2:
+        second = counts.fields[1]
+        columns = counts.keys[1]
+        head = (labels[first], words["total"], *(key_label(second, key, lang) for key in columns))
+        crossed: tuple[tuple[str | int, ...], ...] = tuple(
+            (key_label(first, key, lang), counts.totals[key], *(counts.counts.get((key, other), 0) for other in columns))
+            for key in counts.keys[0]
+        )
+        colours = tuple(LEVEL_COLOURS[key] for key in columns) if second == "level" else ()
+        return Table(name, title, head, crossed, chart_columns=tuple(range(2, len(head))), stacked=True, colours=colours)
+    rank = [{key: position for position, key in enumerate(keys)} for keys in counts.keys]
+    combinations = sorted(counts.counts, key=lambda combination: [rank[n][key] for n, key in enumerate(combination)])
+    rows: tuple[tuple[str | int, ...], ...] = tuple(
+        (*(key_label(field, key, lang) for field, key in zip(counts.fields, combination, strict=True)), counts.counts[combination])
+        for combination in combinations
+    )
+    head = (*(labels[field] for field in counts.fields), words["awards"])
+    return Table(name, title, head, rows, chart_columns=(len(counts.fields),), labels=len(counts.fields))
+
+
+def counts_document(counts: Counts) -> list[dict[str, Any]]:
+    """JSON for scripts: one object per combination of keys (codes, not labels), zeros of one field included."""
+    combinations: list[tuple[str, ...]]
+    if len(counts.fields) == 1:
+        combinations = [(key,) for key in counts.keys[0]]
+    elif len(counts.fields) == 2:
+        combinations = [(key, other) for key in counts.keys[0] for other in counts.keys[1]]
+    else:
+        combinations = list(counts.counts)
+    return [
+        {**dict(zip(counts.fields, combination, strict=True)), "awards": counts.counts.get(combination, 0)}
+        for combination in combinations
+    ]
+
+
+def overview_tables(stats: Stats, lang: Lang) -> list[Table]:
+    """The figures of ``territoria stats`` as tables, in the order the terminal shows them."""
+    labels, words = FIELD_LABELS[lang], WORDS[lang]
+    level_labels = LEVEL_LABELS[lang]
+    tables = [
+        Table("by_level", words["by_level"], (labels["level"], words["count"]),
+              tuple((level_labels[level], count) for level, count in stats.by_level.items())),
+        Table(
+            "by_category",
+            words["by_category"],
+            (labels["category"], words["total"], *(level_labels[level] for level in LEVELS)),
+            tuple((category, sum(per.values()), *(per.get(level, 0) for level in LEVELS))
+                  for category, per in stats.by_category.items()),
+            chart_columns=(2, 3, 4),
+            stacked=True,
+            colours=tuple(LEVEL_COLOURS.values()),
+        ),
+        Table(
+            "by_kind",
+            words["by_kind"],
+            (labels["kind"], words["bodies"], words["awards"]),
+            tuple((KIND_LABELS[lang][kind], count, stats.awards_by_kind.get(kind, 0)) for kind, count in stats.by_kind.items()),
+            chart_columns=(1, 2),
+            note=words["kind_note"],
+        ),
+        Table("by_region", words["by_region"], (labels["region"], words["count"]), tuple(stats.by_region.items())),
+        Table(
+            "by_department",
+            words["by_department"],
+            (labels["department"], words["count"]),
+            tuple((key_label("department", code, lang), count) for code, count in stats.by_department.items()),
+        ),
+    ]
+    if stats.repeat_laureates:
+        tables.append(Table("repeat", words["repeat"], (labels["laureate"], words["count"]), tuple(stats.repeat_laureates)))
+    return tables

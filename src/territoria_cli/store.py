@@ -201,11 +201,16 @@ LOCK_TIMEOUT_SECONDS = 60.0
 
 
 class ImportReport(NamedTuple):
-    """What an import did, by award id, in the order of the imported file."""
+    """What an import did, by award id, in the order of the imported file.
+
+    ``incomplete`` lists the bodies whose official code or population could
+    not be filled from the reference (one line each, saying which and why).
+    """
 
     added: list[str]
     replaced: list[str]
     unchanged: list[str]
+    incomplete: list[str]
 
 
 def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = False) -> ImportReport:
@@ -217,10 +222,17 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
     A missing store is created, in a folder that must exist. The packaged
     palmarès is never modified.
 
+    Every body is checked against the official geography, and its missing
+    code or population filled from it when it can be (see
+    :func:`territoria_cli.geography.checked_bodies`).
+
     Raises :class:`StoreError` naming what is wrong; the store is then as it was.
     """
     _refuse_packaged_store(store)
-    awards = _validated_import((_award_position(position), document) for position, document in enumerate(documents, 1))
+    incomplete: list[str] = []
+    awards = _validated_import(
+        ((_award_position(position), document) for position, document in enumerate(documents, 1)), incomplete=incomplete
+    )
     target = Path(os.path.realpath(store))
     if not target.parent.is_dir():
         raise StoreError(_("{store}: the folder {folder} does not exist; create it first").format(store=store, folder=target.parent))
@@ -243,7 +255,7 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
         reason = (error.strerror or str(error)).lower()
         raise StoreError(_("{store}: cannot create the lock file {lock} ({reason})").format(store=store, lock=lock.lock_file, reason=reason)) from None
     try:
-        return _merge_and_write(store, target, awards, replace=replace)
+        return _merge_and_write(store, target, awards, replace=replace)._replace(incomplete=incomplete)
     finally:
         lock.release()
 
@@ -281,7 +293,7 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
                 len(conflicts),
             ).format(store=store, count=len(conflicts), ids=_shorten(conflicts))
         )
-    report = ImportReport(added=[], replaced=[], unchanged=[])
+    report = ImportReport(added=[], replaced=[], unchanged=[], incomplete=[])
     for award in awards:
         if award.id not in stored:
             report.added.append(award.id)
@@ -338,23 +350,36 @@ class _AtomicJSONStorage:
         """Nothing stays open between reads and writes."""
 
 
-def _validated_import(documents: Iterable[tuple[str, Any]], source: str = "") -> list[Award]:
-    """Validate every (position, document) before anything is written.
+def _validated_import(
+    documents: Iterable[tuple[str, Any]], source: str = "", *, incomplete: list[str] | None = None
+) -> list[Award]:
+    """Validate every (position, document) before anything is written, geography included.
 
     ``source`` names the file in messages ("FILE: "), the positions say where
-    in it (an award number, or a CSV row and line).
+    in it (an award number, or a CSV row and line). Bodies get their missing
+    code and population from the reference; those it cannot complete are
+    appended to ``incomplete``, one line each.
     """
+    from territoria_cli import geography  # import only: the reference is not read at start-up
+
     awards = []
     first_seen: dict[str, str] = {}
     for where, document in documents:
         try:
             award = Award.from_document(document)
-        except InvalidAward as error:
+            bodies, notes = geography.checked_bodies(award.laureates)
+        except (InvalidAward, geography.UnknownPlace) as error:
             raise StoreError(
                 _("{source}{where}{id}: {problem}; nothing was imported").format(
                     source=source, where=where, id=_id_label(document), problem=error
                 )
             ) from None
+        award = award._replace(laureates=bodies)
+        if incomplete is not None:
+            incomplete.extend(
+                _("{source}{where}{id}: {problem}").format(source=source, where=where, id=_id_label(document), problem=note)
+                for note in notes
+            )
         if award.id in first_seen:
             raise StoreError(
                 _("{source}{where}: id {id} is already used by {first}; nothing was imported").format(
@@ -406,7 +431,7 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
         located = csv.read_documents(path, text)
     if not located:
         raise StoreError(_("{path}: no awards to import").format(path=path))
-    return [award.to_document() for award in _validated_import(located, source=f"{path}: ")]
+    return [award.to_document() for award in _validated_import(located, source=_("{path}: ").format(path=path))]
 
 
 def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:

@@ -4,7 +4,8 @@ Counts are of awards, so each is what the matching filter would list
 (``values region`` says 5 for Occitanie: ``list --region occitanie`` gives 5
 awards). Levels, kinds and years come in their natural order; names (categories,
 regions, départements, sponsors, laureates) the most frequent first, then
-alphabetically, accents aside.
+alphabetically, accents aside. ``--region`` and ``--department`` accept every
+official région and département, so those that won nothing follow, with 0.
 """
 
 from __future__ import annotations
@@ -54,3 +55,15 @@ def count_values(awards: Sequence[Award], field: str) -> list[tuple[str, int]]:
     if natural is not None:
         return sorted(counts.items(), key=lambda item: natural(item[0]))
     return sorted(counts.items(), key=lambda item: (-item[1], fold(item[0]), item[0]))
+
+
+def accepted_values(awards: Sequence[Award], field: str) -> list[tuple[str, int]]:
+    """:func:`count_values`, then the official régions or départements that won nothing, with 0."""
+    counts = count_values(awards, field)
+    if field not in ("region", "department"):
+        return counts
+    from territoria_cli import geography
+
+    official = [region.name for region in geography.regions()] if field == "region" else [d.code for d in geography.departements()]
+    seen = {value for value, _count in counts}
+    return counts + [(name, 0) for name in sorted(official, key=fold) if name not in seen]

@@ -24,9 +24,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
-from territoria_cli.i18n import _, ngettext, translations
-from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS, Award, Lang, Level, json_text
+from territoria_cli.i18n import _, translations
+from territoria_cli.model import (
+    FIELD_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    LEVELS,
+    Award,
+    Lang,
+    Laureate,
+    Level,
+    json_text,
+)
 
 if TYPE_CHECKING:
     from rich.console import Group, RenderableType
@@ -34,8 +45,10 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from territoria_cli.formats import Format
     from territoria_cli.search import Found, Hit
     from territoria_cli.stats import Stats
+    from territoria_cli.stats import Table as CountTable
     from territoria_cli.store import ImportReport
 
 #: Like GitHub CLI's GH_FORCE_TTY: draw tables even when stdout is a pipe (``| less -R``).
@@ -51,31 +64,19 @@ HIGHLIGHT_STYLE = "bold black on yellow"
 BAR = "█"
 BAR_WIDTH = 30
 
-#: Words of the terminal views that are not field labels (those live in the model).
+#: Words of the terminal views that are not field labels (those live in the model; the titles of stats in stats).
 WORDS: dict[Lang, dict[str, str]] = {
     "fr": {
         "rank": "#",
         "award": "Prix",
         "value": "Valeur",
-        "count": "Nombre",
-        "total": "Total",
-        "by_level": "Par niveau",
-        "by_category": "Par catégorie",
-        "by_kind": "Collectivités par type",
-        "by_region": "Par région (prix)",
-        "repeat": "Lauréats primés plusieurs fois",
+        "vintage": "population municipale {population}, INSEE (COG {cog})",
     },
     "en": {
         "rank": "#",
         "award": "Award",
         "value": "Value",
-        "count": "Count",
-        "total": "Total",
-        "by_level": "By level",
-        "by_category": "By category",
-        "by_kind": "Public bodies by kind",
-        "by_region": "By region (awards)",
-        "repeat": "Laureates with several awards",
+        "vintage": "{population} municipal population, INSEE (COG {cog})",
     },
 }
 
@@ -126,6 +127,12 @@ def write_exact(text: str) -> None:
         return
     sys.stdout.flush()
     binary.write(text.encode("utf-8"))
+
+
+def write_bytes(data: bytes) -> None:
+    """A binary file (xlsx, docx) to standard output, for a pipe or a redirection."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
 
 
 def notice(message: str) -> None:
@@ -461,13 +468,22 @@ def award_panel(shown: Award, lang: Lang) -> Panel:
     for field in ("category", "sponsor", "year", "laureate", "excellence", "budget"):
         facts.add_row(labels[field], Text(cell_value(shown, field, lang) or "—"))
 
-    bodies = _table()
-    for field in ("laureates", "kind", "department", "region"):
+    vintage = population_vintage(shown, lang)
+    bodies = _table(caption=f"{labels['population']}: {vintage}" if vintage else None)
+    for field in ("laureates", "kind", "department", "region", "code"):
         bodies.add_column(labels[field])
+    bodies.add_column(labels["population"], justify="right")
     for body in shown.laureates:
-        bodies.add_row(Text(body.name), Text(KIND_LABELS[lang][body.kind]), Text(body.department or "—"), Text(body.region))
+        bodies.add_row(
+            Text(body.name),
+            Text(KIND_LABELS[lang][body.kind]),
+            Text(body.department or "—"),
+            Text(body.region),
+            Text(body.code or "—"),
+            Text(_inhabitants(body.population, lang)),
+        )
 
-    summary = Text()
+    summary = Text("\n" if vintage else "")  # the caption under the bodies takes the blank line: give it back
     summary.append(shown.summary_title, style="bold")
     summary.append("\n\n")
     summary.append(shown.summary)
@@ -487,13 +503,39 @@ def award_text(shown: Award, lang: Lang) -> str:
     def field_lines(fields: Sequence[str]) -> list[str]:
         return [f"{labels[field]}: {value}" for field, value in zip(fields, row(shown, fields, lang), strict=True)]
 
-    bodies = [
-        f"{labels['laureates']}: {body.name} "
-        f"({', '.join(filter(None, [KIND_LABELS[lang][body.kind], body.department, body.region]))})"
-        for body in shown.laureates
-    ]
+    def body_line(body: Laureate) -> str:
+        facts = [KIND_LABELS[lang][body.kind], body.department, body.region, body.code]
+        if body.population is not None:
+            facts.append(f"{labels['population'].lower()} {body.population}")
+        return f"{labels['laureates']}: {body.name} ({', '.join(filter(None, facts))})"
+
+    bodies = [body_line(body) for body in shown.laureates]
+    vintage = population_vintage(shown, lang)
+    if vintage:
+        bodies.append(f"{labels['population']}: {vintage}")
     lines = [*field_lines(SHOW_FIELDS_BEFORE_BODIES), *bodies, *field_lines(SHOW_FIELDS_AFTER_BODIES)]
     return "\n".join(lines) + "\n\n" + shown.summary.rstrip() + "\n"
+
+
+def population_vintage(shown: Award, lang: Lang) -> str | None:
+    """Which populations ``show`` gives ("population municipale 2023, INSEE (COG 2026)"); None if it gives none.
+
+    Read from the reference only when a body has a population.
+    """
+    if all(body.population is None for body in shown.laureates):
+        return None
+    from territoria_cli import geography
+
+    source = geography.source()
+    return WORDS[lang]["vintage"].format(population=source["population"], cog=source["cog"])
+
+
+def _inhabitants(population: int | None, lang: Lang) -> str:
+    """ "4 808" in French (a no-break space between thousands), "4,808" in English; "—" when unknown."""
+    if population is None:
+        return "—"
+    grouped = f"{population:,}"
+    return grouped.replace(",", "\u00a0") if lang == "fr" else grouped
 
 
 # ---------------------------------------------------------------- stats
@@ -514,7 +556,10 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
     from rich.console import Group
     from rich.text import Text
 
-    words = WORDS[lang]
+    from territoria_cli.stats import WORDS as STATS_WORDS
+    from territoria_cli.stats import key_label
+
+    words = STATS_WORDS[lang]
     headline = Text(f"{count_of_awards(figures.awards, lang)} · {count_of_bodies(figures.bodies, lang)}", style="bold")
 
     levels = _count_table(words["by_level"], FIELD_LABELS[lang]["level"], lang)
@@ -533,12 +578,21 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
         per_level = [counts.get(level, 0) for level in LEVELS]
         categories.add_row(Text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
 
-    kinds = _count_table(words["by_kind"], FIELD_LABELS[lang]["kind"], lang)
-    _add_counts(kinds, ((KIND_LABELS[lang][kind], count) for kind, count in figures.by_kind.items()))
+    kinds = _table(title=words["by_kind"], caption=words["kind_note"])
+    kinds.caption_justify = "left"
+    kinds.add_column(FIELD_LABELS[lang]["kind"])
+    kinds.add_column(words["bodies"], justify="right")
+    kinds.add_column(words["awards"], justify="right")
+    kinds.add_column("")
+    largest = max(figures.by_kind.values(), default=0)
+    for kind, count in figures.by_kind.items():
+        kinds.add_row(Text(KIND_LABELS[lang][kind]), str(count), str(figures.awards_by_kind.get(kind, 0)), bar(count, largest))
     regions = _count_table(words["by_region"], FIELD_LABELS[lang]["region"], lang)
     _add_counts(regions, figures.by_region.items())
+    departments = _count_table(words["by_department"], FIELD_LABELS[lang]["department"], lang)
+    _add_counts(departments, ((key_label("department", code, lang), count) for code, count in figures.by_department.items()))
 
-    parts: list[RenderableType] = [headline, levels, categories, kinds, regions]
+    parts: list[RenderableType] = [headline, levels, categories, kinds, Text(""), regions, departments]  # a line after the note
     if figures.repeat_laureates:
         repeats = _count_table(words["repeat"], FIELD_LABELS[lang]["laureate"], lang)
         _add_counts(repeats, figures.repeat_laureates)
@@ -555,11 +609,37 @@ def stats_rows(figures: Stats, lang: Lang) -> Iterable[Sequence[str]]:
     for category, per_level in figures.by_category.items():
         yield "category", category, str(sum(per_level.values())), *(str(per_level.get(level, 0)) for level in LEVELS)
     for kind, count in figures.by_kind.items():
-        yield "kind", KIND_LABELS[lang][kind], str(count)
+        yield "kind", KIND_LABELS[lang][kind], str(count), str(figures.awards_by_kind.get(kind, 0))
     for region, count in figures.by_region.items():
         yield "region", region, str(count)
+    for code, count in figures.by_department.items():
+        yield "department", code, str(count)
     for laureate, count in figures.repeat_laureates:
         yield "repeat", laureate, str(count)
+
+
+def counts(table: CountTable, document: object, out: Output) -> None:
+    """``stats --by``: the JSON rows, a table with bars, or one tab-separated line per row."""
+    if out.as_json:
+        write(json_text(document))
+    elif for_people():
+        display(counts_table(table))
+    else:
+        write(plain_rows([str(cell) for cell in cells] for cells in table.rows))
+
+
+def counts_table(table: CountTable) -> Table:
+    """A table of ``stats --by`` with a bar of each row's first count (its total in a cross-table)."""
+    from rich.text import Text
+
+    view = _table(title=table.title, caption=table.note)
+    for position, label in enumerate(table.head):
+        view.add_column(label, justify="left" if position < table.labels else "right")
+    view.add_column("")
+    largest = max((int(cells[table.labels]) for cells in table.rows), default=0)
+    for cells in table.rows:
+        view.add_row(*(Text(str(cell)) for cell in cells), bar(int(cells[table.labels]), largest))
+    return view
 
 
 def bar(count: int, largest: int, style: str = "cyan") -> Text:
@@ -588,7 +668,9 @@ def _bar_length(count: int, largest: int) -> int:
 def _count_table(title: str | None, label: str, lang: Lang) -> Table:
     table = _table(title=title)
     table.add_column(label)
-    table.add_column(WORDS[lang]["count"], justify="right")
+    from territoria_cli.stats import WORDS as STATS_WORDS
+
+    table.add_column(STATS_WORDS[lang]["count"], justify="right")
     table.add_column("")
     return table
 
@@ -628,25 +710,48 @@ def value_counts_table(field: str, counts: Sequence[tuple[str, int]], lang: Lang
 # ---------------------------------------------------------------- export and import
 
 
-def exported(text: str, output: Path | None, count: int, format_name: str) -> None:
-    """``export``: the text to standard output as it is, or to ``output`` atomically with a notice."""
-    if output is None:
-        write_exact(text)
-        return
-    from territoria_cli.files import atomic_write_text
+def check_can_write(chosen: Format, output: Path | None) -> None:
+    """Refuse to draw a binary file on a terminal (checked before any work: the fix is to name a file)."""
+    from territoria_cli.formats import output_is_stdout
 
-    atomic_write_text(output, text)
-    notice(
-        ngettext("Exported {count} award to {file} ({format}).", "Exported {count} awards to {file} ({format}).", count).format(
-            count=count, file=output, format=format_name
+    if chosen.binary and output_is_stdout(output) and _stdout_is_terminal_device():
+        raise UsageError(
+            _("{format} is a binary file and standard output is a terminal; give --output FILE.{format} or redirect (> file.{format})").format(
+                format=chosen.name
+            )
         )
-    )
+
+
+def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) -> None:
+    """``export`` and ``stats --format``: the data to standard output as it is, or to ``output`` atomically.
+
+    ``what`` says what was written ("38 awards", "1 table") in the notice.
+    """
+    from territoria_cli.formats import output_is_stdout
+
+    check_can_write(chosen, output)
+    if output_is_stdout(output):
+        if isinstance(data, bytes):
+            write_bytes(data)
+        else:
+            write_exact(data)
+        return
+    assert output is not None
+    from territoria_cli.files import atomic_write_bytes, atomic_write_text
+
+    if isinstance(data, bytes):
+        atomic_write_bytes(output, data)
+    else:
+        atomic_write_text(output, data)
+    notice(_("Exported {what} to {file} ({format}).").format(what=what, file=output, format=chosen.name))
 
 
 def imported(target: Path, report: ImportReport) -> None:
-    """``import``: one line saying what changed in the store."""
+    """``import``: one line saying what changed in the store, then the bodies left without code or population."""
     print(
         _("{store}: {added} added, {replaced} replaced, {unchanged} unchanged.").format(
             store=target, added=len(report.added), replaced=len(report.replaced), unchanged=len(report.unchanged)
         )
     )
+    for line in report.incomplete:
+        print(_("Note: {line}").format(line=line))

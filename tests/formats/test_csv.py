@@ -12,8 +12,9 @@ import pytest
 from conftest import award_document
 
 from territoria_cli import files
+from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import COLUMNS, DEFAULT_COLUMNS
-from territoria_cli.formats.csv import to_csv
+from territoria_cli.formats.csv import to_csv, write
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS
 from territoria_cli.store import StoreError, import_awards, load_awards, packaged_store_path, read_import_file
 
@@ -215,3 +216,16 @@ def test_a_full_csv_export_of_the_palmares_imports_back_unchanged(tmp_path: Path
     report = import_awards(store, read_import_file(source))
     assert report.added == [award.id for award in palmares]
     assert load_awards(store) == palmares
+
+
+def test_header_of_keys_for_scripts_imports_back(tmp_path: Path, real_awards) -> None:
+    text = write(real_awards, COLUMNS, "en", header="keys")
+    rows = read_csv(text)
+    assert rows[0] == list(COLUMNS) and rows[1][2] == "Gold"  # keys in the header, labels in the cells
+    source = tmp_path / "keys.csv"
+    source.write_text(text, encoding="utf-8", newline="")
+    store = tmp_path / "store.json"
+    import_awards(store, read_import_file(source))
+    assert load_awards(store) == real_awards
+    with pytest.raises(UsageError, match='unknown header "names"; valid values: "labels", "keys"'):
+        write(real_awards, None, header="names")

@@ -7,7 +7,7 @@ from markdown_it import MarkdownIt
 
 from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS
-from territoria_cli.formats.markdown import to_markdown
+from territoria_cli.formats.markdown import markdown_text, to_markdown, write
 
 #: The library's messages are read here in English, the language of the source strings;
 #: test_cli.py runs the command in French (the default) and in English.
@@ -59,28 +59,38 @@ def test_markdown_cell_with_bar_and_line_breaks_stays_one_cell(hostile):
     assert not any(token.type.startswith("html") for token in parse_markdown(text))
 
 
-def test_group_by_category_gives_a_section_and_a_table_per_category(real_awards):
-    text = to_markdown(real_awards, ("id", "level", "laureate"), group_by="category", title="Palmarès 2017")
+def test_group_by_category_gives_a_report_with_a_section_and_a_table_per_category(real_awards):
+    text = write(real_awards, ("id", "level", "laureate"), group_by="category", title="Palmarès 2017")
     tokens = parse_markdown(text)
-    headings = [(token.tag, tokens[n + 1].content) for n, token in enumerate(tokens) if token.type == "heading_open"]
-    categories = list(dict.fromkeys(award.category for award in real_awards))
-    assert headings == [("h1", "Palmarès 2017")] + [("h2", category) for category in categories]
-    sequence = [token.type for token in tokens if token.type in ("heading_open", "table_open")]
-    assert sequence == ["heading_open"] + ["heading_open", "table_open"] * len(categories)
-    per_category = tables(text)
-    assert [len(table) - 1 for table in per_category] == [
-        sum(award.category == category for award in real_awards) for category in categories
+    sequence = [
+        (token.tag, tokens[n + 1].content if token.type == "heading_open" else "")
+        for n, token in enumerate(tokens)
+        if token.type in ("heading_open", "table_open")
     ]
+    expected = [("h1", "Palmarès 2017")]
+    for category in dict.fromkeys(award.category for award in real_awards):
+        members = [award for award in real_awards if award.category == category]
+        expected += [("h2", category), ("table", "")] + [("h3", markdown_text(award.title)) for award in members]
+    assert sequence == expected
+    assert tables(text)[0][0] == ["Identifiant", "Niveau", "Lauréat"]
 
 
-def test_group_by_only_knows_category(real_awards):
-    with pytest.raises(UsageError, match="only by: category"):
-        to_markdown(real_awards, DEFAULT_COLUMNS, group_by="region")
+def test_without_group_by_markdown_stays_a_table_to_paste(real_awards):
+    text = write(real_awards, None, title="Palmarès")
+    assert [token.type for token in parse_markdown(text)].count("table_open") == 1
+    assert tables(text)[0][0] == ["Identifiant", "Niveau", "Catégorie", "Lauréat", "Titre"]
+
+
+def test_group_by_names_the_fields_it_knows(real_awards):
+    with pytest.raises(UsageError, match='cannot group by "sponsor"; choose among: category, level, region'):
+        write(real_awards, DEFAULT_COLUMNS, group_by="sponsor")
 
 
 def test_markdown_headings_stay_headings(make_award):
     award = make_award(category="Lien | social\nsur deux lignes #")
-    text = to_markdown([award], ("id",), group_by="category", title="Rapport <b>x</b>")
-    headings = [token for token in parse_markdown(text) if token.type == "inline" and token.map and token.map[0] < 3]
-    assert [token.content for token in headings][:2] == ["Rapport &lt;b>x&lt;/b>", "Lien | social sur deux lignes \\#"]
+    text = write([award], ("id",), group_by="category", title="Rapport <b>x</b>")
+    tokens = parse_markdown(text)
+    headings = [tokens[n + 1] for n, token in enumerate(tokens) if token.type == "heading_open"]
+    assert [token.content for token in headings][:2] == ["Rapport &lt;b>x&lt;/b>", "Lien \\| social sur deux lignes \\#"]
+    assert [token.children[0].content for token in headings][:2] == ["Rapport <b>x</b>", "Lien | social sur deux lignes #"]
     assert len(tables(text)) == 1

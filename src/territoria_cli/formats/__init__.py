@@ -1,13 +1,18 @@
 """The export formats: one module per format, and the registry that names them.
 
-Each module has a ``write(awards, columns, lang, **options) -> str`` and,
-where the format is read back, its reader beside it (``csv.read_documents``).
-The shared cells are in :mod:`territoria_cli.formats.columns`.
+Each module has a ``write(awards, columns, lang, **options)`` returning text,
+or bytes for a binary format (``columns`` is ``None`` when ``--columns`` was
+not given: each format has its own default), and, where the format is read
+back, its reader beside it (``csv.read_documents``). Formats that can hold
+the tables of ``stats`` also have ``write_tables(tables, lang, **options)``.
+The shared cells are in :mod:`territoria_cli.formats.columns`; the document
+model of the Markdown, Word and HTML reports is :mod:`territoria_cli.formats.report`.
 
 Adding a format is one entry in :data:`FORMATS` (and its module): ``export
---format``, its help and completion, the choice by ``--output`` extension and
-the check of format-only options all read this table. A format module is
-imported only when it writes, so the CSV writer never costs ``list`` or
+--format`` and ``stats --format``, their help and completion, the choice by
+``--output`` extension and the check of format-only options all read this
+table. A format module is imported only when it writes, so neither its
+library (python-docx, XlsxWriter) nor the CSV writer costs ``list`` or
 ``--help`` anything.
 """
 
@@ -16,48 +21,102 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from territoria_cli.errors import UsageError
 from territoria_cli.i18n import _
 from territoria_cli.model import Award, Lang
 
+if TYPE_CHECKING:
+    from territoria_cli.stats import Table
+
+#: What ``--output`` takes to mean standard output.
+STDOUT = "-"
+#: What ``--group-by`` takes (md, docx, html, xlsx); see :mod:`territoria_cli.formats.report` for the order of groups.
+GROUP_FIELDS: tuple[str, ...] = ("category", "level", "region", "department", "kind", "year")
+#: What ``--header`` takes (CSV): the readers' labels (the default) or the field names, for scripts.
+HEADERS: tuple[str, ...] = ("labels", "keys")
+
 
 class Format(NamedTuple):
     """One export format."""
 
-    #: What ``--format`` takes, and the ``--output`` extension that chooses it.
+    #: What ``--format`` takes.
     name: str
     #: The module under ``territoria_cli.formats`` holding its ``write``.
     module: str
-    #: The keyword options of its ``write``, which no other format accepts (``--excel`` for CSV).
+    #: The keyword options of its ``write``, which other formats may not accept (``--excel`` for CSV).
     options: tuple[str, ...] = ()
-    #: Other names ``--format`` and the ``--output`` extension accept for it (``markdown`` for ``md``).
-    aliases: tuple[str, ...] = ()
+    #: The ``--output`` extensions that choose it (the name's own by default); ``--format`` takes them too.
+    extensions: tuple[str, ...] = ()
+    #: Bytes rather than text: never drawn on a terminal.
+    binary: bool = False
+    #: Whether ``stats --format`` can write its tables in it (the module's ``write_tables``).
+    tables: bool = False
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        return self.extensions or (self.name,)
 
 
 #: The formats, the default first.
 FORMATS: dict[str, Format] = {
     entry.name: entry
     for entry in (
-        Format("csv", "csv", options=("excel", "raw_formulas")),
-        Format("md", "markdown", options=("group_by", "title"), aliases=("markdown",)),
-        Format("json", "json"),
+        Format("csv", "csv", options=("excel", "raw_formulas", "header"), tables=True),
+        Format("md", "markdown", options=("group_by", "title"), extensions=("md", "markdown"), tables=True),
+        # stats writes its JSON itself: the document of `stats --json`, not a list of tables.
+        Format("json", "json", tables=True),
+        Format("xlsx", "xlsx", options=("group_by",), binary=True, tables=True),
+        Format("docx", "docx", options=("group_by", "title"), binary=True),
+        Format("html", "html", options=("group_by", "title"), extensions=("html", "htm")),
     )
 }
 EXPORT_FORMATS: tuple[str, ...] = tuple(FORMATS)
-#: Every name of a format, aliases included, and the format it names.
-FORMAT_NAMES: dict[str, str] = {name: entry.name for entry in FORMATS.values() for name in (entry.name, *entry.aliases)}
+#: What ``stats --format`` offers.
+TABLE_FORMATS: tuple[str, ...] = tuple(name for name, entry in FORMATS.items() if entry.tables)
 
 
-def format_for(requested: str | None, output: Path | None) -> str:
-    """The format asked for (a name or alias, any unique beginning), else the one of the output's extension, else the default."""
-    if requested:
-        from territoria_cli.filters import resolve_choice
+def output_is_stdout(output: Path | None) -> bool:
+    """``--output -`` or no ``--output``: standard output."""
+    return output is None or str(output) == STDOUT
 
-        return FORMAT_NAMES[resolve_choice(requested, FORMAT_NAMES, "format")]
-    suffix = output.suffix.lstrip(".").lower() if output else ""
-    return FORMAT_NAMES.get(suffix, EXPORT_FORMATS[0])
+
+def _format_of_extension(output: Path | None, choices: Sequence[str]) -> str | None:
+    if output_is_stdout(output):
+        return None
+    assert output is not None
+    suffix = output.suffix.lstrip(".").lower()
+    return next((name for name in choices if suffix in FORMATS[name].suffixes), None)
+
+
+def format_for(requested: str | None, output: Path | None, choices: Sequence[str] = EXPORT_FORMATS) -> str:
+    """The format asked for (any unique beginning), else the one of the output's extension, else the default.
+
+    A format that contradicts a known extension (``--format csv -o x.xlsx``)
+    is a usage error: the file would lie about its content.
+    """
+    by_extension = _format_of_extension(output, EXPORT_FORMATS)
+    if not requested:
+        if by_extension is not None and by_extension not in choices:
+            raise UsageError(
+                _("{output}: {format} is not offered here; choose among: {formats}").format(
+                    output=output, format=by_extension, formats=", ".join(choices)
+                )
+            )
+        return by_extension or choices[0]
+    from territoria_cli.filters import resolve_choice
+
+    # A format's extensions are other names of it: --format markdown is md, --format htm is html.
+    aliases = {suffix: name for name in choices for suffix in FORMATS[name].suffixes}
+    chosen = aliases.get(requested.strip().lower()) or resolve_choice(requested, choices, "format")
+    if by_extension is not None and by_extension != chosen:
+        raise UsageError(
+            _("--format {format} contradicts --output {output} (a .{suffix} file is {by_extension})").format(
+                format=chosen, output=output, suffix=output.suffix.lstrip("."), by_extension=by_extension  # type: ignore[union-attr]
+            )
+        )
+    return chosen
 
 
 def check_options(name: str, options: Mapping[str, Any]) -> None:
@@ -67,20 +126,31 @@ def check_options(name: str, options: Mapping[str, Any]) -> None:
     """
     for option, value in options.items():
         if value and option not in FORMATS[name].options:
-            owner = next((entry.name for entry in FORMATS.values() if option in entry.options), None)
-            if owner is None:
+            owners = [entry.name for entry in FORMATS.values() if option in entry.options]
+            if not owners:
                 raise TypeError(f"no format has an option {option!r}")
             raise UsageError(
                 _("{option} applies to --format {owner} only, not {format}").format(
-                    option="--" + option.replace("_", "-"), owner=owner, format=name
+                    option="--" + option.replace("_", "-"), owner=_(" or ").join(owners), format=name
                 )
             )
 
 
-def write(name: str, awards: Iterable[Award], columns: Sequence[str], lang: Lang = "fr", **options: Any) -> str:
+def write(
+    name: str, awards: Sequence[Award], columns: Sequence[str] | None = None, lang: Lang = "fr", **options: Any
+) -> str | bytes:
     """``awards`` in format ``name``, by the ``write`` of its module; options as in :func:`check_options`."""
     check_options(name, options)
     chosen = FORMATS[name]
     module = importlib.import_module(f"territoria_cli.formats.{chosen.module}")
     given = {option: options[option] for option in chosen.options if option in options}
     return module.write(awards, columns, lang, **given)  # type: ignore[no-any-return]
+
+
+def write_tables(name: str, tables: Iterable[Table], lang: Lang = "fr", **options: Any) -> str | bytes:
+    """The tables of ``stats`` in format ``name`` (one of :data:`TABLE_FORMATS`)."""
+    chosen = FORMATS[name]
+    if not chosen.tables:
+        raise UsageError(_("stats cannot be written as {format}; choose among: {formats}").format(format=name, formats=", ".join(TABLE_FORMATS)))
+    module = importlib.import_module(f"territoria_cli.formats.{chosen.module}")
+    return module.write_tables(list(tables), lang, **options)  # type: ignore[no-any-return]

@@ -8,7 +8,10 @@ the reader's language: level labels ("Or"/"Gold"), "oui"/"non" or
   export with every column imports back (``territoria import``) unchanged;
 * ``kind``, ``department`` and ``region`` describe the bodies for readers:
   each distinct value once, in the order of the bodies, joined by " ; "
-  (a joint dossier gives "Commune ; EPCI"). Import ignores them.
+  (a joint dossier gives "Commune ; EPCI"). ``code`` and ``population``
+  give one value per body, in the order of the bodies, joined the same way
+  ("49007 ; 244900015"; empty for a body without one), the population as a
+  plain integer. Import ignores these five.
 """
 
 from __future__ import annotations
@@ -23,23 +26,33 @@ from territoria_cli.text import quoted
 
 DEFAULT_COLUMNS = ("id", "level", "category", "laureate", "title")
 #: Columns the exports know: the award's fields, then facts about its bodies.
-COLUMNS: tuple[str, ...] = AWARD_FIELDS + ("kind", "department", "region")
+COLUMNS: tuple[str, ...] = AWARD_FIELDS + ("kind", "department", "region", "code", "population")
 #: What joins the values of several bodies in one cell.
 BODY_SEPARATOR = " ; "
 #: How a true and a false value read in each language (CSV import reads them back).
 YES_NO: dict[Lang, tuple[str, str]] = {"fr": ("oui", "non"), "en": ("yes", "no")}
 
 
+#: What ``--columns`` takes for every column, in the order of :data:`COLUMNS`.
+ALL_COLUMNS = "all"
+
+
 def parse_columns(spec: str) -> tuple[str, ...]:
-    """The columns of ``--columns id,title``: names of :data:`COLUMNS`, any case, in the order given."""
+    """The columns of ``--columns id,title``: names of :data:`COLUMNS`, any case, in the order given; "all" for all."""
     names = [name.strip().lower() for name in spec.split(",") if name.strip()]
+    if names == [ALL_COLUMNS]:
+        return COLUMNS
     if not names:
-        raise UsageError(_("no columns in {value}; choose among: {columns}").format(value=quoted(spec), columns=", ".join(COLUMNS)))
+        raise UsageError(
+            _("no columns in {value}; choose among: {columns} (or {all})").format(
+                value=quoted(spec), columns=", ".join(COLUMNS), all=ALL_COLUMNS
+            )
+        )
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         raise UsageError(
-            _("unknown column(s) {names}; choose among: {columns}").format(
-                names=", ".join(map(quoted, unknown)), columns=", ".join(COLUMNS)
+            _("unknown column(s) {names}; choose among: {columns} (or {all})").format(
+                names=", ".join(map(quoted, unknown)), columns=", ".join(COLUMNS), all=ALL_COLUMNS
             )
         )
     return tuple(dict.fromkeys(names))
@@ -57,9 +70,13 @@ def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
         return _distinct(body.department for body in award.laureates if body.department is not None)
     if column == "region":
         return _distinct(body.region for body in award.laureates)
+    if column in ("code", "population"):
+        return _per_body([getattr(body, column) for body in award.laureates])
     if column not in AWARD_FIELDS:
         raise UsageError(
-            _("unknown column(s) {names}; choose among: {columns}").format(names=quoted(column), columns=", ".join(COLUMNS))
+            _("unknown column(s) {names}; choose among: {columns} (or {all})").format(
+                names=quoted(column), columns=", ".join(COLUMNS), all=ALL_COLUMNS
+            )
         )
     value = getattr(award, column)
     if value is None:
@@ -72,6 +89,13 @@ def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
 def row(award: Award, columns: Sequence[str], lang: Lang = "fr") -> list[str]:
     """The cells of one award, in the order of ``columns``."""
     return [cell_value(award, column, lang) for column in columns]
+
+
+def _per_body(values: Sequence[object]) -> str:
+    """One value per body, so that the n-th is the n-th body's; empty when no body has one."""
+    if all(value is None for value in values):
+        return ""
+    return BODY_SEPARATOR.join("" if value is None else str(value) for value in values)
 
 
 def _distinct(values: Iterable[str]) -> str:

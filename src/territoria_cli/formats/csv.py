@@ -21,13 +21,17 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from territoria_cli.errors import StoreError
-from territoria_cli.formats.columns import YES_NO, header, row
+from territoria_cli.errors import StoreError, UsageError
+from territoria_cli.formats import HEADERS
+from territoria_cli.formats.columns import DEFAULT_COLUMNS, YES_NO, header, row
 from territoria_cli.i18n import _
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, Lang, parse_level
 from territoria_cli.text import fold, quoted
+
+if TYPE_CHECKING:
+    from territoria_cli.stats import Table
 
 #: Cell starts that make a spreadsheet evaluate the cell (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,8 +57,12 @@ def to_csv(
     *,
     excel: bool = False,
     raw_formulas: bool = False,
+    header_of: str = "labels",
 ) -> str:
-    """RFC 4180 CSV (CRLF line ends, quotes where needed) with a header of labels.
+    """RFC 4180 CSV (CRLF line ends, quotes where needed) with a header of labels, or of keys.
+
+    ``header_of="keys"`` names the columns ``id,level,…`` for scripts instead
+    of "Identifiant,Niveau,…" in the reader's language; import reads both.
 
     ``excel=True`` writes what Excel opens right in French locales: a UTF-8
     byte order mark (else it guesses a legacy encoding) and ";" between cells
@@ -62,21 +70,45 @@ def to_csv(
     writes formula-like cells as they are. Write the result with
     ``newline=""`` so the CRLFs stay as they are.
     """
+    head = list(columns) if header_of == "keys" else header(columns, lang)
+    return _csv_text(head, (row(award, columns, lang) for award in awards), excel=excel, raw_formulas=raw_formulas)
+
+
+def _csv_text(head: Sequence[str], rows: Iterable[Sequence[str]], *, excel: bool, raw_formulas: bool) -> str:
     import csv  # only CSV exports pay for it, not every start-up
 
     buffer = io.StringIO()
     if excel:
         buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow(header(columns, lang))
-    for award in awards:
-        cells = row(award, columns, lang)
+    writer.writerow(head)
+    for cells in rows:
         writer.writerow(cells if raw_formulas else [neutralise_formula(cell) for cell in cells])
     return buffer.getvalue()
 
 
-#: The registry's entry point (see :mod:`territoria_cli.formats`).
-write = to_csv
+def write(
+    awards: Iterable[Award],
+    columns: Sequence[str] | None,
+    lang: Lang = "fr",
+    *,
+    excel: bool = False,
+    raw_formulas: bool = False,
+    header: str | None = None,
+) -> str:
+    """The registry's entry point (see :mod:`territoria_cli.formats`); ``header`` is one of :data:`HEADERS`."""
+    from territoria_cli.filters import resolve_choice
+
+    header_of = resolve_choice(header, HEADERS, "header") if header else "labels"
+    return to_csv(awards, columns or DEFAULT_COLUMNS, lang, excel=excel, raw_formulas=raw_formulas, header_of=header_of)
+
+
+def write_tables(tables: Sequence[Table], lang: Lang = "fr", *, excel: bool = False) -> str:
+    """``stats --format csv``: one table (CSV holds one), its labels as the header row."""
+    if len(tables) != 1:
+        raise UsageError(_("CSV holds one table: choose it with --by FIELD (repeat --by for a cross-table)"))
+    (table,) = tables
+    return _csv_text(table.head, ([str(cell) for cell in cells] for cells in table.rows), excel=excel, raw_formulas=False)
 
 
 # --------------------------------------------------------------------------- reading
@@ -163,7 +195,7 @@ def _document(path: Path, where: str, columns: list[str], cells: list[str]) -> d
             label = by_column.get("id", "").strip()
             raise StoreError(
                 _("{source}{where}{id}: {problem}; nothing was imported").format(
-                    source=f"{path}: ", where=where, id=f" ({label})" if label else "", problem=error
+                    source=_("{path}: ").format(path=path), where=where, id=f" ({label})" if label else "", problem=error
                 )
             ) from None
     return document

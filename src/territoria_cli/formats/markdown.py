@@ -1,23 +1,31 @@
-"""Markdown: a GitHub table of the awards, or a report with one section per category.
+"""Markdown: a GitHub table of the awards to paste, or with ``--group-by`` a report document.
+
+The table (:func:`to_markdown`) is for pasting into a README, an issue or a
+wiki page. The report (:func:`to_markdown_report`, laid out from
+:mod:`territoria_cli.formats.report` like the Word and HTML ones) is for
+``pandoc report.md -o report.docx``: a heading and short table per group, then
+each award as a section whose summary paragraphs are real Markdown paragraphs
+(in a table cell they were ``<br>``, which pandoc drops, and the summaries ran
+together in Word).
 
 Hostile text is harmless: cells escape ``\\`` and ``|`` and turn line breaks
-into ``<br>``, headings stay on one line, and nothing becomes HTML, an entity
-or a code span, so a table keeps its shape whatever the text.
+into ``<br>``; headings and paragraphs escape emphasis, links, code, HTML,
+entities and what would start a heading, list or quote; headings stay on
+one line; so the document keeps its shape and shows the text as typed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from territoria_cli.errors import UsageError
-from territoria_cli.formats.columns import header, row
-from territoria_cli.i18n import _
+from territoria_cli.formats.columns import DEFAULT_COLUMNS, header, row
 from territoria_cli.model import Award, Lang
-from territoria_cli.text import quoted
 
-#: What ``--group-by`` accepts.
-GROUP_BY = ("category",)
+if TYPE_CHECKING:
+    from territoria_cli.formats.report import Report
+    from territoria_cli.stats import Table
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
@@ -25,7 +33,12 @@ _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _INLINE_SPECIAL = {"\\": "\\\\", "`": "\\`", "<": "&lt;"}
 #: In a table cell "|" would also end the cell.
 _CELL_SPECIAL = str.maketrans({**_INLINE_SPECIAL, "|": "\\|"})
-_HEADING_SPECIAL = str.maketrans(_INLINE_SPECIAL)
+#: In running text, emphasis, links and strikethrough too (escaping "|" keeps a line from starting a table).
+_TEXT_SPECIAL = str.maketrans(
+    {**_INLINE_SPECIAL, "|": "\\|", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "~": "\\~"}
+)
+#: What makes a line a heading, a quote, a list item or a setext underline.
+_BLOCK_START = re.compile(r"^(#|>|-|\+|=)|^(\d{1,9})([.)])")
 
 
 def _escaped(text: str, table: dict[int, str]) -> str:
@@ -54,42 +67,74 @@ def _markdown_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(markdown_cell(cell) for cell in cells) + " |"
 
 
+def markdown_text(line: str) -> str:
+    """One line of text that renders as itself inside a Markdown paragraph or heading."""
+    escaped = _escaped(line.strip(), _TEXT_SPECIAL)
+    return _BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped)
+
+
+def _heading(text: str) -> str:
+    """A heading on one line that shows its text literally (a final "#" would close the heading and vanish)."""
+    escaped = markdown_text(" ".join(text.split()))
+    return escaped[:-1] + "\\#" if escaped.endswith("#") else escaped
+
+
+def _paragraph(text: str) -> str:
+    # A backslash at the end of a line is CommonMark's hard line break.
+    return "\\\n".join(markdown_text(line) for line in text.split("\n"))
+
+
 def to_markdown(
     awards: Iterable[Award],
     columns: Sequence[str],
     lang: Lang = "fr",
     *,
-    group_by: str | None = None,
     title: str | None = None,
 ) -> str:
-    """One table, or with ``group_by="category"`` a report: a "## category" section and table per category.
-
-    Categories come in the order of the awards given (the palmarès order for
-    the store as it is). ``title`` becomes a "# title" heading. ``group_by``
-    is read in any case.
-    """
-    grouping = group_by.lower() if group_by is not None else None
-    if grouping is not None and grouping not in GROUP_BY:
-        raise UsageError(_("cannot group by {value}; only by: {fields}").format(value=quoted(group_by or ""), fields=", ".join(GROUP_BY)))
-    head = header(columns, lang)
+    """One table; ``title`` becomes a "# title" heading above it."""
     parts = [f"# {_heading(title)}\n"] if title else []
-    if grouping is None:
-        parts.append(markdown_table((row(award, columns, lang) for award in awards), head))
-    else:
-        groups: dict[str, list[Award]] = {}
-        for award in awards:
-            groups.setdefault(award.category, []).append(award)
-        for category, members in groups.items():
-            parts.append(f"## {_heading(category)}\n")
-            parts.append(markdown_table((row(award, columns, lang) for award in members), head))
+    parts.append(markdown_table((row(award, columns, lang) for award in awards), header(columns, lang)))
     return "\n".join(parts)
 
 
-#: The registry's entry point (see :mod:`territoria_cli.formats`).
-write = to_markdown
+def to_markdown_report(report: Report) -> str:
+    """The report document: title, then per group its heading, short table and award sections."""
+    hashes = "#" * report.section_level
+    parts = [f"# {_heading(report.title)}\n"]
+    for group in report.groups:
+        if group.heading is not None:
+            parts.append(f"## {_heading(group.heading)}\n")
+        parts.append(markdown_table(group.rows, report.head))
+        for section in group.sections:
+            parts.append(f"{hashes} {_heading(section.title)}\n")
+            parts.append(f"*{markdown_text(section.facts)}*\n")
+            parts.extend(_paragraph(text) + "\n" for text in section.paragraphs)
+    return "\n".join(parts)
 
 
-def _heading(text: str) -> str:
-    """A heading on one line that shows its text literally (no closing "#", no HTML)."""
-    escaped = _escaped(" ".join(text.split()), _HEADING_SPECIAL)
-    return escaped[:-1] + "\\#" if escaped.endswith("#") else escaped
+def write(
+    awards: Sequence[Award],
+    columns: Sequence[str] | None,
+    lang: Lang = "fr",
+    *,
+    group_by: str | None = None,
+    title: str | None = None,
+) -> str:
+    """The registry's entry point: the table, or the report when grouped (see the module docstring)."""
+    if group_by is None:
+        return to_markdown(awards, columns or DEFAULT_COLUMNS, lang, title=title)
+    from territoria_cli.formats.report import build_report, report_columns  # only reports pay for it
+
+    report = build_report(awards, lang, columns=report_columns(columns), group_by=group_by, title=title)
+    return to_markdown_report(report)
+
+
+def write_tables(tables: Sequence[Table], lang: Lang = "fr") -> str:
+    """``stats --format md``: each table under a "## title" heading, its note below it."""
+    parts = []
+    for table in tables:
+        parts.append(f"## {_heading(table.title)}\n")
+        parts.append(markdown_table(([str(cell) for cell in cells] for cells in table.rows), table.head))
+        if table.note:
+            parts.append(_paragraph(table.note) + "\n")
+    return "\n".join(parts)
