@@ -10,7 +10,7 @@ extractor finds them, and are translated when the help is shown.
 
 Cost: :mod:`gettext` is already imported by Typer, and the catalogue is read
 on the first translation, not at start-up, so a piped ``list`` that prints no
-message never reads it (measured: parsing the catalogue takes about 0.3 ms).
+message never reads it (measured: reading and parsing it takes 0.6 to 1.6 ms).
 """
 
 from __future__ import annotations
