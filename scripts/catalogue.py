@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "territoria_cli"
 sys.path.insert(0, str(ROOT / "src"))
 
+from territoria_cli import __version__  # noqa: E402
 from territoria_cli.i18n import DEFAULT_LANGUAGE, DOMAIN, LOCALE_DIR  # noqa: E402
 
 PO_FILE = LOCALE_DIR / DEFAULT_LANGUAGE / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -87,6 +88,9 @@ def update() -> None:
     template.creation_date = catalogue.creation_date  # no date churn in the .po when nothing changed
     catalogue.update(template, no_fuzzy_matching=True)
     catalogue.obsolete.clear()
+    catalogue.project, catalogue.version = "territoria", __version__
+    catalogue.last_translator = catalogue.language_team = "territoria developers"
+    catalogue.revision_date = catalogue.creation_date
     PO_FILE.parent.mkdir(parents=True, exist_ok=True)
     with PO_FILE.open("wb") as po:
         write_po(po, catalogue, width=100, omit_header=False, sort_output=False, include_lineno=False)
