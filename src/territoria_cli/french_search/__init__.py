@@ -44,8 +44,14 @@ __all__ = [
 
 def _engine(store: Path, synonym_files: Sequence[Path], use_cache: bool) -> Engine:
     from territoria_cli.french_search import synonyms
+    from territoria_cli.french_search.index import cache_root
 
-    return Engine.for_store(store, synonyms.load(synonym_files), use_cache=use_cache)
+    try:
+        folder = cache_root() if use_cache else None
+    except Exception:  # noqa: BLE001 - platformdirs could not tell: no cache, as documented
+        folder = None
+    files = synonyms.synonym_files(synonym_files)
+    return Engine.for_store(store, synonyms.load(files, folder), use_cache=use_cache)
 
 
 def search_store(

@@ -20,7 +20,6 @@ by score, then by level and id (a stable order for equal scores).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from territoria_cli.french_search import analysis
 from territoria_cli.french_search.analysis import Clause, Word
-from territoria_cli.french_search.index import FIELD_WEIGHTS, SEARCHED_FIELDS, field_texts, open_index
+from territoria_cli.french_search.index import FIELD_WEIGHTS, SEARCHED_FIELDS, decode_award, field_texts, open_index
 from territoria_cli.french_search.synonyms import Synonyms
 from territoria_cli.model import Award
 
@@ -147,10 +146,12 @@ class Engine:
     # ------------------------------------------------------------ vocabulary
 
     def stem_frequency(self, stem: str) -> int:
-        return self.searcher.doc_freq("stems", stem)
+        """In how many awards the stem occurs (at most: an award may have it in several fields)."""
+        return max(self.searcher.doc_freq(field, stem) for field in SEARCHED_FIELDS)
 
     def stems_with_prefix(self, prefix: str) -> list[str]:
-        return [term for term, _ in self.searcher.terms_with_prefix("stems", prefix)]
+        found = (term for field in SEARCHED_FIELDS for term, _ in self.searcher.terms_with_prefix(field, prefix))
+        return list(dict.fromkeys(found))
 
     def words_with_prefix(self, prefix: str, limit: int | None = None) -> list[tuple[str, int]]:
         return list(self.searcher.terms_with_prefix("words", prefix, limit=limit))
@@ -190,7 +191,7 @@ class Engine:
 
     def award(self, address: tuple[int, int]) -> Award:
         document = self.searcher.doc(self._tantivy.DocAddress(*address))
-        return Award.from_document(json.loads(bytes(document.get_first("document"))))
+        return decode_award(bytes(document.get_first("document")))
 
     def order_of(self, addresses: Sequence[tuple[int, int]]) -> dict[tuple[int, int], int]:
         """The tie order (level, then id) of each address, from the fast field."""

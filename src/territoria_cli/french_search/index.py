@@ -4,11 +4,12 @@ Layout (one document per award):
 
 * searched fields, analysed in French (:mod:`.analysis`): ``title``,
   ``summary_title``, ``laureate`` (the laureate and its bodies' names),
-  ``category``, ``summary``; and ``stems``, all five together, which the query
-  side reads as the vocabulary of stems (for plurals and derived forms);
+  ``category``, ``summary``; their terms are also the vocabulary of stems
+  (for plurals and derived forms);
 * ``words``: the five fields folded but neither stemmed nor stripped of stop
   words: the vocabulary that typos are corrected against;
-* ``document``: the award as stored (JSON), so a search reads only its hits;
+* ``document``: the award's fields (a marshal dump of plain tuples: ten times
+  faster to write than JSON), so a search reads only its hits;
 * ``position`` (order in the store) and ``order`` (rank by level, then id: the
   tie order), fast fields;
 * filter fields, untokenised and fast, so that filters, sorting and counts can
@@ -29,7 +30,6 @@ Measured at 38 awards: opening a cached index costs 0.5 ms, building one 20-60 m
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from territoria_cli.french_search.analysis import FOLDED, FRENCH, analyzers
-from territoria_cli.model import LEVELS, Award
+from territoria_cli.model import LEVELS, Award, Laureate
 
 if TYPE_CHECKING:
     import tantivy
@@ -53,7 +53,7 @@ FIELD_WEIGHTS: dict[str, float] = {
 }
 SEARCHED_FIELDS: tuple[str, ...] = tuple(FIELD_WEIGHTS)
 #: Bump when the schema or the analysis changes: old cached indexes are then rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _RAW_FOLDED = "territoria_raw_folded"
 _WRITER_HEAP = 64_000_000
 _STALE_BUILD_SECONDS = 3600
@@ -65,7 +65,6 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in SEARCHED_FIELDS:
         builder.add_text_field(name, tokenizer_name=FRENCH)
-    builder.add_text_field("stems", tokenizer_name=FRENCH, index_option="basic")
     builder.add_text_field("words", tokenizer_name=FOLDED, index_option="basic")
     builder.add_bytes_field("document", stored=True)
     builder.add_unsigned_field("position", fast=True)
@@ -102,6 +101,21 @@ def field_texts(award: Award) -> dict[str, str]:
     }
 
 
+def encode_award(award: Award) -> bytes:
+    """The award as the index stores it: its fields as plain tuples, dumped with marshal."""
+    import marshal
+
+    return marshal.dumps((*award[:6], tuple(tuple(body) for body in award.laureates), *award[7:]))
+
+
+def decode_award(data: bytes) -> Award:
+    """The award :func:`encode_award` stored (trusted: the index is derived from a validated store)."""
+    import marshal
+
+    fields = marshal.loads(data)
+    return Award(*fields[:6], tuple(Laureate(*body) for body in fields[6]), *fields[7:])
+
+
 def _fill(index: tantivy.Index, awards: Sequence[Award]) -> None:
     import tantivy
 
@@ -114,9 +128,8 @@ def _fill(index: tantivy.Index, awards: Sequence[Award]) -> None:
         everything = "\n".join(texts.values())
         document = tantivy.Document(
             **texts,
-            stems=everything,
             words=everything,
-            document=json.dumps(award.to_document(), ensure_ascii=False).encode(),
+            document=encode_award(award),
             id=award.id,
             level=award.level,
             category_name=award.category,
