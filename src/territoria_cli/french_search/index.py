@@ -113,7 +113,7 @@ def decode_award(data: bytes) -> Award:
     import marshal
 
     fields = marshal.loads(data)
-    return Award(*fields[:6], tuple(Laureate(*body) for body in fields[6]), *fields[7:])
+    return Award(*fields[:6], tuple(map(Laureate._make, fields[6])), *fields[7:])
 
 
 def _fill(index: tantivy.Index, awards: Sequence[Award]) -> None:
