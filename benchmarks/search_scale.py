@@ -59,7 +59,9 @@ def main() -> int:
             store = Path(scratch) / f"awards-{size}.json"
             write_tinydb(store, scale_awards(base, size))
             cache = Path(scratch) / f"cache-{size}"
-            cold = [measure(store, arguments.query, Path(f"{cache}-cold-{run}")) for run in range(min(3, arguments.runs))]
+            cold = [
+                measure(store, arguments.query, Path(f"{cache}-cold-{run}")) for run in range(min(3, arguments.runs))
+            ]
             measure(store, arguments.query, cache)  # build once
             warm = [measure(store, arguments.query, cache) for _ in range(arguments.runs)]
             print(

@@ -156,7 +156,7 @@ def before_engine(documents: Sequence[dict[str, Any]]) -> Engine | None:
 def territoria_engine(store: Path) -> Engine | None:
     """The current engine, through its public entry point; None if territoria is not importable here."""
     try:
-        from territoria_cli.french_search import search_store
+        from territoria_cli.search import search_store
     except ImportError as error:
         print(f"(no 'territoria' column: {error}; run with territoria installed)", file=sys.stderr)
         return None

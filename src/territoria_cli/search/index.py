@@ -13,9 +13,10 @@ Layout (one document per award):
 * ``position`` (order in the store) and ``order`` (rank by level, then id: the
   tie order), fast fields;
 * filter fields, untokenised and fast, so that filters, sorting and counts can
-  be answered from the index: ``id``, ``level``, ``category_name``, ``year``,
-  ``kind``, ``department``, ``region`` (one value per body), and
-  ``laureate_name`` (folded, for the laureate filter).
+  be answered from the index (:data:`FILTER_FIELDS`): ``id``, ``level``,
+  ``category_name``, ``sponsor``, ``year``, ``kind``, ``department``,
+  ``region`` (one value per body), and ``laureate_name`` (folded, for the
+  laureate filter).
 
 Where: ``platformdirs.user_cache_dir("territoria")/search/``, never beside the
 store (which may be read-only, shared, or inside the installed package). An
@@ -37,8 +38,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from territoria_cli.french_search.analysis import FOLDED, FRENCH, analyzers
 from territoria_cli.model import LEVELS, Award, Laureate
+from territoria_cli.search.analysis import FOLDED, FRENCH, analyzers
 
 if TYPE_CHECKING:
     import tantivy
@@ -52,8 +53,19 @@ FIELD_WEIGHTS: dict[str, float] = {
     "summary": 1.0,
 }
 SEARCHED_FIELDS: tuple[str, ...] = tuple(FIELD_WEIGHTS)
+#: The index field answering each filter of :data:`territoria_cli.filters.FILTERS`, by filter name.
+FILTER_FIELDS: dict[str, str] = {
+    "levels": "level",
+    "categories": "category_name",
+    "laureate": "laureate_name",
+    "kinds": "kind",
+    "departments": "department",
+    "regions": "region",
+    "years": "year",
+    "sponsors": "sponsor",
+}
 #: Bump when the schema or the analysis changes: old cached indexes are then rebuilt.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 _RAW_FOLDED = "territoria_raw_folded"
 _WRITER_HEAP = 64_000_000
 _STALE_BUILD_SECONDS = 3600
@@ -69,7 +81,7 @@ def _schema() -> tantivy.Schema:
     builder.add_bytes_field("document", stored=True)
     builder.add_unsigned_field("position", fast=True)
     builder.add_unsigned_field("order", fast=True)
-    for name in ("id", "level", "category_name", "kind", "department", "region"):
+    for name in ("id", "level", "category_name", "sponsor", "kind", "department", "region"):
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field("laureate_name", tokenizer_name=_RAW_FOLDED, index_option="basic")
     builder.add_integer_field("year", indexed=True, fast=True)
@@ -136,6 +148,8 @@ def _fill(index: tantivy.Index, awards: Sequence[Award]) -> None:
             year=award.year,
             laureate_name=[award.laureate, *(body.name for body in award.laureates)],
         )
+        if award.sponsor:
+            document.add_text("sponsor", award.sponsor)
         document.add_unsigned("position", position)
         document.add_unsigned("order", order[position])
         for body in award.laureates:

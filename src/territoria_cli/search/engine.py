@@ -23,16 +23,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from territoria_cli.french_search import analysis
-from territoria_cli.french_search.analysis import Clause, Word
-from territoria_cli.french_search.index import FIELD_WEIGHTS, SEARCHED_FIELDS, decode_award, field_texts, open_index
-from territoria_cli.french_search.synonyms import Synonyms
+from territoria_cli.errors import UsageError
 from territoria_cli.model import Award
+from territoria_cli.search import analysis
+from territoria_cli.search.analysis import Clause, Word
+from territoria_cli.search.index import (
+    FIELD_WEIGHTS,
+    FILTER_FIELDS,
+    SEARCHED_FIELDS,
+    decode_award,
+    field_texts,
+    open_index,
+)
+from territoria_cli.search.synonyms import Synonyms
 
 if TYPE_CHECKING:
     import tantivy
+
+    from territoria_cli.filters import Filters
 
 SYNONYM_WEIGHT = 0.4
 #: Weight of the bonus for finding loose query words next to each other, as typed.
@@ -51,7 +61,7 @@ _SNIPPET_LEAD = 60
 _ELLIPSIS = "…"
 
 
-class QueryError(ValueError):
+class QueryError(UsageError):
     """The query holds nothing to search for; the message says why."""
 
 
@@ -86,14 +96,16 @@ class Hit(NamedTuple):
     matched_words: int
     total_words: int
     highlight: frozenset[str]
+    #: The terms the user typed (or their corrections): the excerpt starts near the first of them.
+    anchors: frozenset[str]
 
     @property
     def snippet(self) -> tuple[tuple[str, bool], ...]:
-        """An excerpt of the summary around the first matched word, matched words marked True."""
-        return make_snippet(self.award.summary, self.highlight)
+        """An excerpt of the summary around the first word typed, every matched word (synonyms too) marked True."""
+        return make_snippet(self.award.summary, self.highlight, self.anchors)
 
 
-class SearchResult(NamedTuple):
+class Found(NamedTuple):
     """The hits, best first, and what the user should be told about the query."""
 
     hits: list[Hit]
@@ -135,11 +147,15 @@ class Engine:
         self.synonyms = synonyms
 
     @classmethod
-    def for_store(cls, store: Path, synonyms: Synonyms, *, use_cache: bool = True) -> Engine:
-        def load() -> list[Award]:
+    def for_store(
+        cls, store: Path, synonyms: Synonyms, *, use_cache: bool = True, awards: Sequence[Award] | None = None
+    ) -> Engine:
+        """The engine over the store's index; ``awards`` (the store, if the caller loaded it) spares a reload."""
+
+        def load() -> Sequence[Award]:
             from territoria_cli.store import load_awards
 
-            return load_awards(store)
+            return awards if awards is not None else load_awards(store)
 
         return cls(open_index(store, load, use_cache=use_cache), synonyms)
 
@@ -211,30 +227,30 @@ class Engine:
     def ids_with_prefix(self, prefix: str) -> list[str]:
         return [term for term, _ in self.searcher.terms_with_prefix("id", prefix)]
 
-    def filter_query(self, filters: Any) -> tantivy.Query | None:
-        """The filters (:class:`Filters`, values already resolved) as one query; None when there are none."""
+    def filter_query(self, filters: Filters | None) -> tantivy.Query | None:
+        """The filters (values already read) as one query on the index's filter fields; None when there are none.
+
+        Every filter of :data:`territoria_cli.filters.FILTERS` has its field
+        (:data:`.index.FILTER_FIELDS`); a filter added there without one is
+        refused here, loudly, rather than silently ignored.
+        """
         if filters is None or not filters.active:
             return None
         query_type, occur = self._tantivy.Query, self._tantivy.Occur
-        musts: list[tuple[Any, tantivy.Query]] = []
+        musts = []
+        for entry, value in filters.given:
+            field = FILTER_FIELDS.get(entry.name)
+            if field is None:
+                raise NotImplementedError(f"the search index has no field for the filter {entry.name!r}")
+            if entry.name == "laureate":
+                import re
 
-        def any_of(field: str, values: Any) -> None:
-            if values:
-                musts.append((occur.Must, query_type.term_set_query(self.schema, field, sorted(values))))
-
-        any_of("level", filters.levels)
-        any_of("category_name", filters.categories)
-        any_of("kind", filters.kinds)
-        any_of("department", filters.departments)
-        any_of("region", filters.regions)
-        if filters.years:
-            years = [(occur.Should, query_type.term_query(self.schema, "year", year)) for year in sorted(filters.years)]
-            musts.append((occur.Must, query_type.boolean_query(years)))
-        if filters.laureate:
-            import re
-
-            pattern = ".*" + re.escape(filters.laureate) + ".*"
-            musts.append((occur.Must, query_type.regex_query(self.schema, "laureate_name", pattern)))
+                musts.append((occur.Must, query_type.regex_query(self.schema, field, ".*" + re.escape(value) + ".*")))
+            elif entry.name == "years":
+                years = [(occur.Should, query_type.term_query(self.schema, field, year)) for year in sorted(value)]
+                musts.append((occur.Must, query_type.boolean_query(years)))
+            else:
+                musts.append((occur.Must, query_type.term_set_query(self.schema, field, sorted(value))))
         return query_type.boolean_query(musts)
 
 
@@ -349,8 +365,9 @@ def _corrections(engine: Engine, folded: str) -> tuple[str, ...]:
 
     First the words it begins ("lyce" → "lycees"), as the search always
     allowed; else the words within an edit distance that grows with the
-    word's length (none up to 2 letters, 1 up to 5, then 2, as Elasticsearch's
-    AUTO fuzziness), the most frequent first.
+    word's length (none up to 3 letters, 1 up to 6, then 2: Elasticsearch's
+    "AUTO:4,7" fuzziness; three-letter words like "AND" are too easily a
+    different word), the most frequent first.
     """
     if len(folded) > MAX_CORRECTED_LENGTH:
         return ()
@@ -359,7 +376,7 @@ def _corrections(engine: Engine, folded: str) -> tuple[str, ...]:
         if longer:
             longer.sort(key=lambda pair: (-pair[1], pair[0]))
             return tuple(word for word, _ in longer[:CORRECTIONS_PER_WORD])
-    allowed = 0 if len(folded) <= 2 else 1 if len(folded) <= 5 else 2
+    allowed = 0 if len(folded) <= 3 else 1 if len(folded) <= 6 else 2
     if not allowed:
         return ()
     close = [
@@ -392,7 +409,7 @@ def edit_distance(first: str, second: str, limit: int) -> int:
 # ---------------------------------------------------------------- search
 
 
-def run_search(engine: Engine, text: str, filters: Any = None, limit: int | None = None) -> SearchResult:
+def run_search(engine: Engine, text: str, filters: Filters | None = None, limit: int | None = None) -> Found:
     """Search ``text`` (what the user typed); raises :class:`QueryError` when it holds nothing to search."""
     clauses = analysis.parse(text)
     if not clauses:
@@ -426,12 +443,15 @@ def run_search(engine: Engine, text: str, filters: Any = None, limit: int | None
             matched_words=words_of[address],
             total_words=total_words,
             highlight=frozenset(term for n in matched[address] for v in concepts[n].variants for term in v.terms),
+            anchors=frozenset(
+                term for n in matched[address] for v in concepts[n].variants if v.weight == 1.0 for term in v.terms
+            ),
         )
         for address in shown
     ]
     suggestions = () if hits else _did_you_mean(engine, clauses)
     labels = tuple(concept.label for concept in concepts)
-    return SearchResult(hits, labels, corrections, suggestions, len(ranked))
+    return Found(hits, labels, corrections, suggestions, len(ranked))
 
 
 def _searched(
@@ -496,7 +516,7 @@ def _did_you_mean(engine: Engine, clauses: list[Clause]) -> tuple[str, ...]:
 SIMILAR_TERMS = 25
 
 
-def run_similar(engine: Engine, award_id: str, filters: Any = None, limit: int | None = 10) -> SimilarResult:
+def run_similar(engine: Engine, award_id: str, filters: Filters | None = None, limit: int | None = 10) -> SimilarResult:
     """The awards closest to ``award_id``: a query of its most telling stems, weighted by field and tf-idf.
 
     Like Lucene's more-like-this: the source's terms are scored by frequency
@@ -562,8 +582,14 @@ def _spellings(award: Award) -> dict[str, str]:
 # ---------------------------------------------------------------- snippets
 
 
-def make_snippet(text: str, highlight: frozenset[str], length: int = SNIPPET_LENGTH) -> tuple[tuple[str, bool], ...]:
-    """An excerpt of ``text`` around its first word whose stem is in ``highlight``, such words marked True.
+def make_snippet(
+    text: str, highlight: frozenset[str], anchors: frozenset[str] | None = None, length: int = SNIPPET_LENGTH
+) -> tuple[tuple[str, bool], ...]:
+    """An excerpt of ``text`` around its first word whose stem is in ``anchors`` (default: ``highlight``).
+
+    Words whose stem is in ``highlight`` are marked True; when no anchor
+    occurs, the excerpt is the beginning of the text (the award matched by
+    another field, or by a synonym only).
 
     Words are analysed as the index analyses them (one call for the whole
     text), so "vélos" is marked for the query "velo" and "seniors" for
@@ -573,7 +599,8 @@ def make_snippet(text: str, highlight: frozenset[str], length: int = SNIPPET_LEN
 
     tokens = analysis.analyzers()[analysis.FRENCH].pre_tokenize(text).tokens
     spans = [(token.char_offset_from, token.char_offset_to) for token in tokens if token.text in highlight]
-    first = spans[0] if spans else (0, 0)
+    anchored = highlight if anchors is None else anchors
+    first = next(((token.char_offset_from, token.char_offset_to) for token in tokens if token.text in anchored), (0, 0))
     start = max(0, min(first[0] - _SNIPPET_LEAD, len(text) - length))
     end = min(len(text), start + length)
     if start > 0:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from territoria_cli.french_search import QueryError, SynonymError, search_store, similar_store
-from territoria_cli.french_search.analysis import ELISIONS, parse, stems
-from territoria_cli.french_search.synonyms import parse_rules, synonym_files
+from territoria_cli.errors import Failure
+from territoria_cli.search import QueryError, SynonymError, search_store, similar_store
+from territoria_cli.search.analysis import ELISIONS, parse, stems
+from territoria_cli.search.synonyms import parse_rules, synonym_files
 from territoria_cli.store import packaged_store_path
 
 REAL = packaged_store_path()
@@ -71,7 +72,9 @@ def test_case_accents_and_ligatures_fold():
     assert stems("cæcum") == stems("caecum")
 
 
-@pytest.mark.parametrize(("plural", "singular"), [("seniors", "senior"), ("médecins", "médecin"), ("commerçants", "commerçant")])
+@pytest.mark.parametrize(
+    ("plural", "singular"), [("seniors", "senior"), ("médecins", "médecin"), ("commerçants", "commerçant")]
+)
 def test_inflections_share_a_stem(plural, singular):
     assert stems(plural) == stems(singular)
 
@@ -237,7 +240,9 @@ def test_only_stop_words_is_an_error_naming_them(store):
         search_store(store(("A", "B")), ["les des"])
 
 
-@pytest.mark.parametrize("text", ["title:compost", "compost*", "AND( compost", ".*+?[compost", "compost) OR (", "\\compost"])
+@pytest.mark.parametrize(
+    "text", ["title:compost", "compost*", "AND( compost", ".*+?[compost", "compost) OR (", "\\compost"]
+)
 def test_query_syntax_is_just_text(store, text):
     assert found(store(("Compost", "Texte.")), text) == ["2099-award-0"]
 
@@ -298,10 +303,13 @@ def test_unwritable_cache_still_searches(store, monkeypatch, tmp_path):
 def test_concurrent_first_searches_agree(store, tmp_path):
     path = store(*[(f"Compost {n}", "Texte.") for n in range(30)])
     cache = tmp_path / "cache"
-    program = "import sys; from pathlib import Path; from territoria_cli.french_search import search_store; " \
+    program = "import sys; from pathlib import Path; from territoria_cli.search import search_store; " \
         "print(len(search_store(Path(sys.argv[1]), ['compost']).hits))"  # fmt: skip
     environment = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    runs = [subprocess.Popen([sys.executable, "-c", program, str(path)], env=environment, stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    runs = [
+        subprocess.Popen([sys.executable, "-c", program, str(path)], env=environment, stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     outputs = [run.communicate()[0].strip() for run in runs]
     assert outputs == ["30"] * 4
     assert len([name for name in _cache_entries(cache) if name.startswith("index-")]) == 1
@@ -325,5 +333,75 @@ def test_similar_finds_the_closest_awards_and_what_they_share(store):
     assert "2099-award-0" not in ids(result) and "2099-award-2" not in ids(result)
     assert {"compost", "jardins"} <= set(result.hits[0].shared)
     assert len(similar_store(path, "2099-award-0", limit=1).hits) == 1
-    with pytest.raises(KeyError):
+    assert similar_store(path, "2099-award-5").source.id == "2099-award-5"  # a unique beginning is enough
+    with pytest.raises(Failure, match="no award with id '2099-nope'"):
         similar_store(path, "2099-nope")
+
+
+# ---------------------------------------------------------------- more of the entry points
+
+
+def test_search_store_filters_and_limits():
+    gold = search_store(REAL, ["commune"], {"levels": ["or"]})
+    assert gold.hits and {hit.award.level for hit in gold.hits} == {"or"}
+    assert len(search_store(REAL, ["commune"], limit=2).hits) == 2
+    paca = search_store(REAL, ["collines"], {"regions": ["provence"], "kinds": ["commune"], "years": [2017]})
+    assert ids(paca) == ["2017-allauch-journees-de-reboisement"]
+    assert ids(search_store(REAL, ["collines"], {"laureate": "ALLAU"})) == ["2017-allauch-journees-de-reboisement"]
+    assert search_store(REAL, ["collines"], {"levels": ["bronze"]}).hits == []
+
+
+def test_search_store_refuses_an_empty_query_before_reading_the_store(tmp_path):
+    from territoria_cli.errors import StoreError, UsageError
+
+    with pytest.raises(UsageError, match="nothing to search for"):
+        search_store(tmp_path / "missing.json", ["*"])
+    with pytest.raises(StoreError, match="no such store file"):
+        search_store(tmp_path / "missing.json", ["velo"])
+
+
+def test_a_damaged_cached_index_is_rebuilt(store, monkeypatch, tmp_path):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    path = store(("Compost", "Texte."))
+    assert found(path, "compost") == ["2099-award-0"]
+    (index,) = [entry for entry in (cache / "territoria" / "search").iterdir() if entry.name.startswith("index-")]
+    for file in index.iterdir():
+        file.write_bytes(b"\x00garbage")
+    assert found(path, "compost") == ["2099-award-0"]
+
+
+def test_awards_held_in_memory_are_searched_alike(real_awards):
+    from territoria_cli.search import search_awards
+
+    assert ids(search_awards(real_awards, ["velo"])) == found(REAL, "velo")
+    gold = [award for award in real_awards if award.level == "or"]
+    assert {hit.award.level for hit in search_awards(gold, ["paris"]).hits} == {"or"}
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [["velo", "("], ["[a-"], ["velo*"], ['"velo'], ["velo\\"], ["x" * 10_000], ["a " * 5_000], ["(?P<x>", "|", ".*"]],
+)
+def test_hostile_queries_never_raise(terms):
+    try:
+        result = search_store(REAL, terms)
+    except QueryError:
+        return
+    for hit in result.hits:
+        assert hit.snippet
+
+
+@pytest.mark.parametrize(
+    ("summary", "highlighted"),
+    [
+        ("Les œuvres d’art : vélos…", "vélos"),
+        ("Bœuf, vélos, cafe\u0301", "vélos"),
+        ("ﬁn des Vélos", "Vélos"),
+        ("vélos", "vélos"),
+    ],
+)
+def test_snippets_mark_the_original_text_whatever_folding_does(store, summary, highlighted):
+    (hit,) = search_store(store(("Titre", summary)), ["velos"]).hits
+    assert [text for text, marked in hit.snippet if marked] == [highlighted]
+    assert "".join(text for text, _ in hit.snippet) == summary

@@ -19,17 +19,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from territoria_cli.french_search.analysis import terms_with_offsets
+from territoria_cli.errors import UsageError
+from territoria_cli.search import SYNONYMS_ENV_VAR
+from territoria_cli.search.analysis import terms_with_offsets
 
 #: The vocabulary shipped with territoria.
 PACKAGED = Path(__file__).with_name("synonyms.txt")
-#: Environment variable naming more synonym files (``os.pathsep``-separated).
-ENVIRONMENT_VARIABLE = "TERRITORIA_SYNONYMS"
 
 _UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 
 
-class SynonymError(ValueError):
+class SynonymError(UsageError):
     """A synonym file cannot be read or holds a line that is not a rule; the message says where."""
 
 
@@ -99,7 +99,7 @@ def synonym_files(extra_files: Sequence[Path] = (), environment: Mapping[str, st
     """The packaged file, then those of ``$TERRITORIA_SYNONYMS``, then ``extra_files`` (``--synonyms``)."""
     environ = os.environ if environment is None else environment
     files = [PACKAGED]
-    files += [Path(name) for name in environ.get(ENVIRONMENT_VARIABLE, "").split(os.pathsep) if name.strip()]
+    files += [Path(name) for name in environ.get(SYNONYMS_ENV_VAR, "").split(os.pathsep) if name.strip()]
     return files + list(extra_files)
 
 
