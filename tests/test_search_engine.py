@@ -405,3 +405,17 @@ def test_snippets_mark_the_original_text_whatever_folding_does(store, summary, h
     (hit,) = search_store(store(("Titre", summary)), ["velos"]).hits
     assert [text for text, marked in hit.snippet if marked] == [highlighted]
     assert "".join(text for text, _ in hit.snippet) == summary
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG rule is hand-applied on Linux only")
+@pytest.mark.parametrize("configured", [None, "", "   ", "/tmp/somewhere", "relative/cache"])
+def test_the_cache_folder_is_the_one_platformdirs_gives(configured, monkeypatch):
+    import platformdirs
+
+    from territoria_cli.search.index import cache_root
+
+    if configured is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", configured)
+    assert cache_root() == Path(platformdirs.user_cache_dir("territoria")) / "search"

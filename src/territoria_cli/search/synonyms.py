@@ -114,11 +114,13 @@ def load(files: Sequence[Path], cache_folder: Path | None = None) -> Synonyms:
     """
     import marshal
 
+    from territoria_cli.search.index import digest
+
     try:
         identity = [(str(path.resolve()), *_signature(path)) for path in files]
     except OSError as error:
         raise SynonymError(f"cannot read synonym file {error.filename!r}: {error.strerror}") from None
-    cache_file = cache_folder / f"synonyms-{_digest(repr([CACHE_FORMAT, identity]))}.marshal" if cache_folder else None
+    cache_file = cache_folder / f"synonyms-{digest(repr([CACHE_FORMAT, identity]))}.marshal" if cache_folder else None
     if cache_file is not None:
         try:
             return Synonyms(_from_plain(marshal.loads(cache_file.read_bytes())))
@@ -151,12 +153,6 @@ CACHE_FORMAT = 1
 def _signature(path: Path) -> tuple[int, int]:
     status = path.stat()
     return status.st_size, status.st_mtime_ns
-
-
-def _digest(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _to_plain(alternatives: dict[tuple[str, ...], dict[Entry, str]]) -> list[Any]:
