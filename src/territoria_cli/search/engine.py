@@ -514,6 +514,13 @@ def _did_you_mean(engine: Engine, clauses: list[Clause]) -> tuple[str, ...]:
 
 #: Terms of the source award that make up a "similar" query: the most telling ones.
 SIMILAR_TERMS = 25
+#: Shorter stems are grammar more than subject ("son", "nom"), as Lucene's ``minWordLen`` says.
+SIMILAR_MIN_LENGTH = 4
+#: A term must weigh this much in the source (field weight per occurrence: twice in the summary, or once in a
+#: title): Lucene's ``minTermFreq`` of 2, so that a word said once in passing does not make awards "similar".
+SIMILAR_MIN_WEIGHT = 2.0
+#: Terms in a larger share of the awards than this are too common to tell subjects apart.
+SIMILAR_MAX_SHARE = 0.2
 
 
 def run_similar(engine: Engine, award_id: str, filters: Filters | None = None, limit: int | None = 10) -> SimilarResult:
@@ -521,7 +528,10 @@ def run_similar(engine: Engine, award_id: str, filters: Filters | None = None, l
 
     Like Lucene's more-like-this: the source's terms are scored by frequency
     in the source (field-weighted) times rarity in the store, the best ones
-    are searched with BM25, and the source itself is left out.
+    are searched with BM25 (with their synonyms, at the synonym weight: a
+    source saying "seniors" finds "personnes âgées"), and the source itself
+    is left out. Words in more than a fifth of the awards say little about a
+    subject and are not used.
     """
     import math
 
@@ -534,15 +544,25 @@ def run_similar(engine: Engine, award_id: str, filters: Filters | None = None, l
         for stem in analysis.stems(text):
             frequency[stem] = frequency.get(stem, 0.0) + FIELD_WEIGHTS[field]
     documents = max(1, engine.searcher.num_docs)
+    most_common = max(2, int(documents * SIMILAR_MAX_SHARE))
     weights = {
         stem: weight * math.log(1 + documents / engine.stem_frequency(stem))
         for stem, weight in frequency.items()
-        if len(stem) > 2 and not stem.isdigit() and 1 < engine.stem_frequency(stem) < max(3, documents // 2)
+        if weight >= SIMILAR_MIN_WEIGHT
+        and len(stem) >= SIMILAR_MIN_LENGTH
+        and not stem.isdigit()
+        and 1 < engine.stem_frequency(stem) <= most_common
     }
     chosen = sorted(weights, key=lambda stem: (-weights[stem], stem))[:SIMILAR_TERMS]
     if not chosen:
         return SimilarResult(source, [])
-    concepts = [Concept(stem, 1, (Variant((stem,), weights[stem] / weights[chosen[0]]),)) for stem in chosen]
+    concepts = []
+    for stem in chosen:
+        weight = weights[stem] / weights[chosen[0]]
+        synonyms = engine.synonyms.lookup((stem,))
+        variants = [Variant((stem,), weight)]
+        variants += [Variant(terms, weight * SYNONYM_WEIGHT, offsets) for terms, offsets in synonyms]
+        concepts.append(Concept(stem, 1, tuple(variants)))
     restriction = engine.filter_query(filters)
     scores: dict[tuple[int, int], float] = {}
     shared: dict[tuple[int, int], list[str]] = {}
