@@ -325,7 +325,7 @@ def test_similar_finds_the_closest_awards_and_what_they_share(store):
         ("Jardins partagés", "Des jardins partagés et du compost."),
         ("Sécurité routière", "Des radars."),
         ("Vélos", "Des vélos partagés et des jardins."),
-        *[(f"Stationnement {n}", "Des places de parking.") for n in range(4)],
+        *[(f"Stationnement {n}", "Des places de parking.") for n in range(12)],
     )
     result = similar_store(path, "2099-award-0")
     assert result.source.id == "2099-award-0"
