@@ -321,7 +321,7 @@ def test_concurrent_first_searches_agree(store, tmp_path):
 
 def test_similar_finds_the_closest_awards_and_what_they_share(store):
     path = store(
-        ("Compost collectif", "Compost et jardins partagés en ville, compostage."),
+        ("Compost collectif", "Compost et jardins partagés en ville, compostage dans les jardins."),
         ("Jardins partagés", "Des jardins partagés et du compost."),
         ("Sécurité routière", "Des radars."),
         ("Vélos", "Des vélos partagés et des jardins."),
