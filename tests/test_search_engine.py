@@ -419,3 +419,24 @@ def test_the_cache_folder_is_the_one_platformdirs_gives(configured, monkeypatch)
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", configured)
     assert cache_root() == Path(platformdirs.user_cache_dir("territoria")) / "search"
+
+
+def test_a_filter_the_index_has_no_field_for_is_checked_on_the_awards(store, make_award_document, make_store):
+    from territoria_cli.filters import Filter, Filters
+
+    path = make_store(
+        [
+            make_award_document("2099-a", title="Compost", budget="10 000 €"),
+            make_award_document("2099-b", title="Compost", budget=None),
+        ]
+    )
+    budgeted = Filter(
+        "budgeted", ("--budgeted",), "", "", read=lambda v, a: v, matches=lambda award, v: award.budget is not None
+    )
+    assert found(path, "compost", filters=Filters(((budgeted, True),))) == ["2099-a"]
+    assert sorted(found(path, "compost")) == ["2099-a", "2099-b"]
+
+
+def test_no_did_you_mean_when_the_filters_kept_nothing():
+    result = search_store(REAL, ["paris"], {"levels": ["argent"], "regions": ["occitanie"]})
+    assert (result.hits, result.suggestions) == ([], ())

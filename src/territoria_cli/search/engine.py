@@ -230,9 +230,10 @@ class Engine:
     def filter_query(self, filters: Filters | None) -> tantivy.Query | None:
         """The filters (values already read) as one query on the index's filter fields; None when there are none.
 
-        Every filter of :data:`territoria_cli.filters.FILTERS` has its field
-        (:data:`.index.FILTER_FIELDS`); a filter added there without one is
-        refused here, loudly, rather than silently ignored.
+        Filters with a field in the index (:data:`.index.FILTER_FIELDS`) are
+        answered there; a filter added to :data:`territoria_cli.filters.FILTERS`
+        without one is checked on the awards found instead (:func:`_unindexed`):
+        slower on a big store, never wrong.
         """
         if filters is None or not filters.active:
             return None
@@ -241,17 +242,31 @@ class Engine:
         for entry, value in filters.given:
             field = FILTER_FIELDS.get(entry.name)
             if field is None:
-                raise NotImplementedError(f"the search index has no field for the filter {entry.name!r}")
+                continue
             if entry.name == "laureate":
-                import re
-
-                musts.append((occur.Must, query_type.regex_query(self.schema, field, ".*" + re.escape(value) + ".*")))
+                pattern = ".*" + "".join(_REGEX_ESCAPES.get(char, char) for char in value) + ".*"
+                musts.append((occur.Must, query_type.regex_query(self.schema, field, pattern)))
             elif entry.name == "years":
                 years = [(occur.Should, query_type.term_query(self.schema, field, year)) for year in sorted(value)]
                 musts.append((occur.Must, query_type.boolean_query(years)))
             else:
                 musts.append((occur.Must, query_type.term_set_query(self.schema, field, sorted(value))))
-        return query_type.boolean_query(musts)
+        return query_type.boolean_query(musts) if musts else None
+
+
+#: Characters with a meaning in tantivy's (Rust) regular expressions, escaped one by one.
+_REGEX_ESCAPES = {char: "\\" + char for char in '\\.+*?()|[]{}^$#&-~"'}
+
+
+def _unindexed(engine: Engine, addresses: list[tuple[int, int]], filters: Filters | None) -> list[tuple[int, int]]:
+    """``addresses`` kept by the filters the index has no field for (none today), checked on the awards."""
+    if filters is None:
+        return addresses
+    checks = [(entry, value) for entry, value in filters.given if entry.name not in FILTER_FIELDS]
+    if not checks:
+        return addresses
+    awards = engine.awards(addresses)
+    return [address for address in addresses if all(entry.matches(awards[address], value) for entry, value in checks)]
 
 
 # ---------------------------------------------------------------- reading the query
@@ -433,6 +448,7 @@ def run_search(engine: Engine, text: str, filters: Filters | None = None, limit:
     words_of = {address: sum(concepts[n].words for n in numbers) for address, numbers in matched.items()}
     order = engine.order_of(list(scores))
     ranked = sorted(scores, key=lambda address: (-words_of[address], -round(scores[address], 9), order[address]))
+    ranked = _unindexed(engine, ranked, filters)
     shown = ranked if limit is None else ranked[:limit]
     awards = engine.awards(shown)
     hits = [
@@ -497,14 +513,17 @@ def _proximity(
 
 
 def _did_you_mean(engine: Engine, clauses: list[Clause]) -> tuple[str, ...]:
-    """Words of the awards close to the query's words (looser than corrections), for a search that found nothing."""
+    """Words of the awards close to the query's unknown words (looser than corrections), when nothing was found.
+
+    Words that do occur are not "corrected": then it is the filters that kept nothing.
+    """
     import difflib
 
     vocabulary = [word for word, _ in engine.vocabulary]
     found: list[str] = []
-    for clause in clauses[: analysis.MAX_QUERY_WORDS]:
+    for clause in clauses:
         for word in clause.words:
-            if word.stem and len(word.folded) <= MAX_CORRECTED_LENGTH:
+            if word.stem and len(word.folded) <= MAX_CORRECTED_LENGTH and not engine.stem_frequency(word.stem):
                 found += difflib.get_close_matches(word.folded, vocabulary, n=3, cutoff=0.7)
     return tuple(dict.fromkeys(found))[:5]
 
@@ -572,7 +591,7 @@ def run_similar(engine: Engine, award_id: str, filters: Filters | None = None, l
                 scores[hit] = scores.get(hit, 0.0) + score
                 shared.setdefault(hit, []).append(concept.label)
     order = engine.order_of(list(scores))
-    ranked = sorted(scores, key=lambda hit: (-round(scores[hit], 9), order[hit]))
+    ranked = _unindexed(engine, sorted(scores, key=lambda hit: (-round(scores[hit], 9), order[hit])), filters)
     shown = ranked if limit is None else ranked[:limit]
     spelling = _spellings(source)
     awards = engine.awards(shown)
