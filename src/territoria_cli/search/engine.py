@@ -183,7 +183,9 @@ class Engine:
         query_type = self._tantivy.Query
         if len(variant.terms) == 1:
             return query_type.term_query(self.schema, field, variant.terms[0])
-        words = list(zip(variant.offsets, variant.terms, strict=True)) if variant.offsets else list(variant.terms)
+        words: list[str | tuple[int, str]] = (
+            list(zip(variant.offsets, variant.terms, strict=True)) if variant.offsets else list(variant.terms)
+        )
         return query_type.phrase_query(self.schema, field, words)
 
     def concept_query(self, concept: Concept, fields: Sequence[str] = SEARCHED_FIELDS) -> tantivy.Query:
@@ -206,8 +208,9 @@ class Engine:
         return {(address.segment_ord, address.doc): score for score, address in result.hits}
 
     def award(self, address: tuple[int, int]) -> Award:
-        document = self.searcher.doc(self._tantivy.DocAddress(*address))
-        return decode_award(bytes(document.get_first("document")))
+        stored = self.searcher.doc(self._tantivy.DocAddress(*address)).get_first("document")
+        assert isinstance(stored, bytes), "every indexed award stores its document"
+        return decode_award(stored)
 
     def awards(self, addresses: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Award]:
         """The awards at ``addresses``, read in index order: neighbours share a compressed block (twice as fast)."""
@@ -217,7 +220,7 @@ class Engine:
         """The tie order (level, then id) of each address, from the fast field."""
         doc_address = self._tantivy.DocAddress
         values = self.searcher.fast_field_values("order", [doc_address(*address) for address in addresses])
-        return dict(zip(addresses, values, strict=True))
+        return {address: int(value or 0) for address, value in zip(addresses, values, strict=True)}
 
     def address_of(self, award_id: str) -> tuple[int, int] | None:
         query = self._tantivy.Query.term_query(self.schema, "id", award_id)
@@ -609,9 +612,9 @@ def _spellings(award: Award) -> dict[str, str]:
     counts: Counter[tuple[str, str]] = Counter()
     for text in field_texts(award).values():
         for word in re.findall(r"[^\W_]+", text):
-            stem = analysis.stems(word)
-            if stem:
-                counts[(stem[0], word.lower())] += 1
+            terms = analysis.stems(word)
+            if terms:
+                counts[(terms[0], word.lower())] += 1
     best: dict[str, str] = {}
     for (stem, word), _ in counts.most_common():
         best.setdefault(stem, word)

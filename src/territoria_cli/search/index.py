@@ -126,7 +126,7 @@ def decode_award(data: bytes) -> Award:
     import marshal
 
     fields = marshal.loads(data)
-    return Award(*fields[:6], tuple(map(Laureate._make, fields[6])), *fields[7:])
+    return Award._make((*fields[:6], tuple(map(Laureate._make, fields[6])), *fields[7:]))
 
 
 def _fill(index: tantivy.Index, awards: Sequence[Award]) -> None:
@@ -209,7 +209,7 @@ def _identity(store: Path) -> tuple[str, str] | None:
     import tantivy
 
     # tantivy's own version is part of the key: a newer tantivy may write another on-disk format.
-    version = f"{INDEX_FORMAT}:{tantivy.__version__}:{status.st_size}:{status.st_mtime_ns}:{resolved}"
+    version = f"{INDEX_FORMAT}:{getattr(tantivy, '__version__', '')}:{status.st_size}:{status.st_mtime_ns}:{resolved}"
     return digest(str(resolved)), digest(version)
 
 
