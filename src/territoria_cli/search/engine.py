@@ -454,20 +454,19 @@ def run_search(engine: Engine, text: str, filters: Filters | None = None, limit:
     ranked = _unindexed(engine, ranked, filters)
     shown = ranked if limit is None else ranked[:limit]
     awards = engine.awards(shown)
-    hits = [
-        Hit(
-            award=awards[address],
-            score=scores[address],
-            matched=tuple(concepts[n].label for n in matched[address]),
-            matched_words=words_of[address],
-            total_words=total_words,
-            highlight=frozenset(term for n in matched[address] for v in concepts[n].variants for term in v.terms),
-            anchors=frozenset(
-                term for n in matched[address] for v in concepts[n].variants if v.weight == 1.0 for term in v.terms
-            ),
+    # Hits share a few combinations of matched concepts: describe each combination once (thousands of hits at scale).
+    described: dict[tuple[int, ...], tuple[tuple[str, ...], frozenset[str], frozenset[str]]] = {}
+    for numbers in {tuple(matched[address]) for address in shown}:
+        variants = [variant for n in numbers for variant in concepts[n].variants]
+        described[numbers] = (
+            tuple(concepts[n].label for n in numbers),
+            frozenset(term for variant in variants for term in variant.terms),
+            frozenset(term for variant in variants if variant.weight == 1.0 for term in variant.terms),
         )
-        for address in shown
-    ]
+    hits = []
+    for address in shown:
+        labels, highlight, anchors = described[tuple(matched[address])]
+        hits.append(Hit(awards[address], scores[address], labels, words_of[address], total_words, highlight, anchors))
     suggestions = () if hits else _did_you_mean(engine, clauses)
     labels = tuple(concept.label for concept in concepts)
     return Found(hits, labels, corrections, suggestions, len(ranked))
