@@ -15,7 +15,7 @@ must be checked against the store's names (``--category``, ``--region``,
 ``--sponsor``). The parts: :mod:`.analysis` (the one French analyzer, query
 parsing), :mod:`.synonyms` (Solr-format synonym files), :mod:`.index` (the
 schema, building and caching), :mod:`.engine` (query meaning, ranking,
-snippets, similar).
+corrections, snippets), :mod:`.similar` (more-like-this).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from territoria_cli.filters import NO_FILTERS, Filters, FilterValues, build_filt
 from territoria_cli.model import Award
 
 if TYPE_CHECKING:
-    from territoria_cli.search.engine import Found, Hit, QueryError, SimilarHit, SimilarResult, make_snippet
+    from territoria_cli.search.engine import Found, Hit, QueryError, make_snippet
+    from territoria_cli.search.similar import SimilarHit, SimilarResult
     from territoria_cli.search.synonyms import SynonymError, Synonyms
 
 __all__ = [
@@ -51,8 +52,8 @@ _EXPORTS = {
     "Found": "engine",
     "Hit": "engine",
     "QueryError": "engine",
-    "SimilarHit": "engine",
-    "SimilarResult": "engine",
+    "SimilarHit": "similar",
+    "SimilarResult": "similar",
     "make_snippet": "engine",
     "SynonymError": "synonyms",
 }
@@ -159,7 +160,8 @@ def similar_store(
     Raises :class:`territoria_cli.errors.Failure` for an unknown or ambiguous id, as ``show`` does.
     """
     from territoria_cli.filters import find_award
-    from territoria_cli.search.engine import Engine, run_similar
+    from territoria_cli.search.engine import Engine
+    from territoria_cli.search.similar import run_similar
     from territoria_cli.store import load_awards
 
     awards = load_awards(store)

@@ -1,4 +1,4 @@
-"""Searching the index: what a query means, how hits are ranked, and "similar".
+"""Searching the index: what a query means, how hits are ranked, corrections and snippets.
 
 A query is read into *concepts* (:func:`_concepts`): one per word the user
 typed, one per quoted phrase, one per synonym entry of several words
@@ -29,14 +29,7 @@ from territoria_cli.errors import UsageError
 from territoria_cli.model import Award
 from territoria_cli.search import analysis
 from territoria_cli.search.analysis import Clause, Word
-from territoria_cli.search.index import (
-    FIELD_WEIGHTS,
-    FILTER_FIELDS,
-    SEARCHED_FIELDS,
-    decode_award,
-    field_texts,
-    open_index,
-)
+from territoria_cli.search.index import FIELD_WEIGHTS, FILTER_FIELDS, SEARCHED_FIELDS, decode_award, open_index
 from territoria_cli.search.synonyms import Synonyms
 
 if TYPE_CHECKING:
@@ -117,18 +110,6 @@ class Found(NamedTuple):
     suggestions: tuple[str, ...]
     #: How many awards matched at least one concept (before ``limit``).
     total: int
-
-
-class SimilarHit(NamedTuple):
-    award: Award
-    score: float
-    #: The words the award shares with the source, most telling first.
-    shared: tuple[str, ...]
-
-
-class SimilarResult(NamedTuple):
-    source: Award
-    hits: list[SimilarHit]
 
 
 # ---------------------------------------------------------------- the searcher
@@ -235,7 +216,7 @@ class Engine:
 
         Filters with a field in the index (:data:`.index.FILTER_FIELDS`) are
         answered there; a filter added to :data:`territoria_cli.filters.FILTERS`
-        without one is checked on the awards found instead (:func:`_unindexed`):
+        without one is checked on the awards found instead (:func:`filter_unindexed`):
         slower on a big store, never wrong.
         """
         if filters is None or not filters.active:
@@ -261,7 +242,7 @@ class Engine:
 _REGEX_ESCAPES = {char: "\\" + char for char in '\\.+*?()|[]{}^$#&-~"'}
 
 
-def _unindexed(engine: Engine, addresses: list[tuple[int, int]], filters: Filters | None) -> list[tuple[int, int]]:
+def filter_unindexed(engine: Engine, addresses: list[tuple[int, int]], filters: Filters | None) -> list[tuple[int, int]]:
     """``addresses`` kept by the filters the index has no field for (none today), checked on the awards."""
     if filters is None:
         return addresses
@@ -451,7 +432,7 @@ def run_search(engine: Engine, text: str, filters: Filters | None = None, limit:
     words_of = {address: sum(concepts[n].words for n in numbers) for address, numbers in matched.items()}
     order = engine.order_of(list(scores))
     ranked = sorted(scores, key=lambda address: (-words_of[address], -round(scores[address], 9), order[address]))
-    ranked = _unindexed(engine, ranked, filters)
+    ranked = filter_unindexed(engine, ranked, filters)
     shown = ranked if limit is None else ranked[:limit]
     awards = engine.awards(shown)
     # Hits share a few combinations of matched concepts: describe each combination once (thousands of hits at scale).
@@ -528,96 +509,6 @@ def _did_you_mean(engine: Engine, clauses: list[Clause]) -> tuple[str, ...]:
             if word.stem and len(word.folded) <= MAX_CORRECTED_LENGTH and not engine.stem_frequency(word.stem):
                 found += difflib.get_close_matches(word.folded, vocabulary, n=3, cutoff=0.7)
     return tuple(dict.fromkeys(found))[:5]
-
-
-# ---------------------------------------------------------------- similar
-
-
-#: Terms of the source award that make up a "similar" query: the most telling ones.
-SIMILAR_TERMS = 25
-#: Shorter stems are grammar more than subject ("son", "nom"), as Lucene's ``minWordLen`` says.
-SIMILAR_MIN_LENGTH = 4
-#: A term must weigh this much in the source (field weight per occurrence: twice in the summary, or once in a
-#: title): Lucene's ``minTermFreq`` of 2, so that a word said once in passing does not make awards "similar".
-SIMILAR_MIN_WEIGHT = 2.0
-#: Terms in a larger share of the awards than this are too common to tell subjects apart.
-SIMILAR_MAX_SHARE = 0.2
-
-
-def run_similar(engine: Engine, award_id: str, filters: Filters | None = None, limit: int | None = 10) -> SimilarResult:
-    """The awards closest to ``award_id``: a query of its most telling stems, weighted by field and tf-idf.
-
-    Like Lucene's more-like-this: the source's terms are scored by frequency
-    in the source (field-weighted) times rarity in the store, the best ones
-    are searched with BM25 (with their synonyms, at the synonym weight: a
-    source saying "seniors" finds "personnes âgées"), and the source itself
-    is left out. Words in more than a fifth of the awards say little about a
-    subject and are not used.
-    """
-    import math
-
-    address = engine.address_of(award_id)
-    if address is None:
-        raise KeyError(award_id)
-    source = engine.award(address)
-    frequency: dict[str, float] = {}
-    for field, text in field_texts(source).items():
-        for stem in analysis.stems(text):
-            frequency[stem] = frequency.get(stem, 0.0) + FIELD_WEIGHTS[field]
-    documents = max(1, engine.searcher.num_docs)
-    most_common = max(2, int(documents * SIMILAR_MAX_SHARE))
-    weights = {
-        stem: weight * math.log(1 + documents / engine.stem_frequency(stem))
-        for stem, weight in frequency.items()
-        if weight >= SIMILAR_MIN_WEIGHT
-        and len(stem) >= SIMILAR_MIN_LENGTH
-        and not stem.isdigit()
-        and 1 < engine.stem_frequency(stem) <= most_common
-    }
-    chosen = sorted(weights, key=lambda stem: (-weights[stem], stem))[:SIMILAR_TERMS]
-    if not chosen:
-        return SimilarResult(source, [])
-    concepts = []
-    for stem in chosen:
-        weight = weights[stem] / weights[chosen[0]]
-        synonyms = engine.synonyms.lookup((stem,))
-        variants = [Variant((stem,), weight)]
-        variants += [Variant(terms, weight * SYNONYM_WEIGHT, offsets) for terms, offsets in synonyms]
-        concepts.append(Concept(stem, 1, tuple(variants)))
-    restriction = engine.filter_query(filters)
-    scores: dict[tuple[int, int], float] = {}
-    shared: dict[tuple[int, int], list[str]] = {}
-    for concept in concepts:
-        for hit, score in engine.matches(engine.concept_query(concept), restriction).items():
-            if hit != address:
-                scores[hit] = scores.get(hit, 0.0) + score
-                shared.setdefault(hit, []).append(concept.label)
-    order = engine.order_of(list(scores))
-    ranked = _unindexed(engine, sorted(scores, key=lambda hit: (-round(scores[hit], 9), order[hit])), filters)
-    shown = ranked if limit is None else ranked[:limit]
-    spelling = _spellings(source)
-    awards = engine.awards(shown)
-    return SimilarResult(
-        source,
-        [SimilarHit(awards[hit], scores[hit], tuple(spelling.get(s, s) for s in shared[hit])) for hit in shown],
-    )
-
-
-def _spellings(award: Award) -> dict[str, str]:
-    """For each stem of the award, its most frequent spelling there (lower case): "numer" → "numérique"."""
-    import re
-    from collections import Counter
-
-    counts: Counter[tuple[str, str]] = Counter()
-    for text in field_texts(award).values():
-        for word in re.findall(r"[^\W_]+", text):
-            terms = analysis.stems(word)
-            if terms:
-                counts[(terms[0], word.lower())] += 1
-    best: dict[str, str] = {}
-    for (stem, word), _ in counts.most_common():
-        best.setdefault(stem, word)
-    return best
 
 
 # ---------------------------------------------------------------- snippets
