@@ -440,3 +440,18 @@ def test_a_filter_the_index_has_no_field_for_is_checked_on_the_awards(store, mak
 def test_no_did_you_mean_when_the_filters_kept_nothing():
     result = search_store(REAL, ["paris"], {"levels": ["argent"], "regions": ["occitanie"]})
     assert (result.hits, result.suggestions) == ([], ())
+
+
+def test_an_index_of_another_format_is_not_read(store, monkeypatch, tmp_path):
+    """An upgrade that changes the index (its format, tantivy, territoria or the award records) rebuilds it."""
+    from territoria_cli.search import index
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    path = store(("Compost", "Texte."))
+    assert found(path, "compost") == ["2099-award-0"]
+    first = [name for name in _cache_entries(cache) if name.startswith("index-")]
+    monkeypatch.setattr(index, "INDEX_FORMAT", index.INDEX_FORMAT + 1)
+    assert found(path, "compost") == ["2099-award-0"]
+    second = [name for name in _cache_entries(cache) if name.startswith("index-")]
+    assert len(first) == len(second) == 1 and first != second

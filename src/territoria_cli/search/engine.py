@@ -242,7 +242,9 @@ class Engine:
 _REGEX_ESCAPES = {char: "\\" + char for char in '\\.+*?()|[]{}^$#&-~"'}
 
 
-def filter_unindexed(engine: Engine, addresses: list[tuple[int, int]], filters: Filters | None) -> list[tuple[int, int]]:
+def filter_unindexed(
+    engine: Engine, addresses: list[tuple[int, int]], filters: Filters | None
+) -> list[tuple[int, int]]:
     """``addresses`` kept by the filters the index has no field for (none today), checked on the awards."""
     if filters is None:
         return addresses

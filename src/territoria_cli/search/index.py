@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from territoria_cli import __version__
 from territoria_cli.model import LEVELS, Award, Laureate
 from territoria_cli.search.analysis import FOLDED, FRENCH, analyzers
 
@@ -208,8 +209,23 @@ def _identity(store: Path) -> tuple[str, str] | None:
         return None
     import tantivy
 
-    # tantivy's own version is part of the key: a newer tantivy may write another on-disk format.
-    version = f"{INDEX_FORMAT}:{getattr(tantivy, '__version__', '')}:{status.st_size}:{status.st_mtime_ns}:{resolved}"
+    # Besides the store, the key holds what the index's bytes depend on: its format, tantivy's version
+    # (another on-disk format) and territoria's and the records' fields (the stored award tuples).
+    version = ":".join(
+        map(
+            str,
+            (
+                INDEX_FORMAT,
+                getattr(tantivy, "__version__", ""),
+                __version__,
+                Award._fields,
+                Laureate._fields,
+                status.st_size,
+                status.st_mtime_ns,
+                resolved,
+            ),
+        )
+    )
     return digest(str(resolved)), digest(version)
 
 
