@@ -32,7 +32,7 @@ from territoria_cli.i18n import DEFAULT_LANGUAGE, DOMAIN, LOCALE_DIR  # noqa: E4
 
 PO_FILE = LOCALE_DIR / DEFAULT_LANGUAGE / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"{[^{}]*}")
 
 

@@ -48,6 +48,7 @@ from territoria_cli.options import (
     completing_ids,
     with_filters,
 )
+from territoria_cli.search import SYNONYMS_ENV_VAR
 from territoria_cli.values import FIELDS as VALUE_FIELDS
 
 PROGRAM = "territoria"
@@ -142,6 +143,7 @@ def _help_values() -> dict[str, str]:
         "fields": ", ".join(VALUE_FIELDS),
         "search_columns": ", ".join(views.SEARCH_COLUMNS),
         "highlight": views.SEARCH_HIGHLIGHT,
+        "synonyms_variable": SYNONYMS_ENV_VAR,
     }
 
 
@@ -353,21 +355,27 @@ def list_awards(
 @app.command(
     "search",
     cls=_TerritoriaCommand,
-    help=N_("Find awards by words in their title, summary, laureate or category."),
+    help=N_("Find awards by what they are about: words of their title, summary, laureate or category."),
     epilog=_epilog(
         N_("Examples:"),
         N_(
             "  territoria search reboisement\n"
             "  territoria search velo            (finds \"Récup'vélos\", not \"développement\")\n"
+            "  territoria search aide aux personnes âgées\n"
             "  territoria search '\"moustique tigre\"'\n"
-            "  territoria search ecole --level or --json"
+            "  territoria search vélo OR bicyclette --level or --json"
         ),
         N_(
-            "Every term must match, as a whole word or the beginning of one; accents and\n"
-            "case are ignored; quotes keep a phrase together. In a terminal, hits are\n"
-            "numbered for 'territoria show N'. Piped, each hit is one line: {search_columns},\n"
-            "snippet, separated by tabs, best first, with the matched words of the snippet\n"
-            "between {highlight} and {highlight}. No match: a message and suggestions on stderr, exit code 0."
+            "French as people type it: accents, case, plurals, elisions (l'eau) and stop\n"
+            "words don't matter; synonyms count (aînés finds seniors); a word in no award\n"
+            "is corrected to the closest words that are. Awards matching every word come\n"
+            "first, then those matching some (\"2 mots sur 3\"); quotes keep a phrase\n"
+            "together; OR gives alternatives. In a terminal, hits are numbered for\n"
+            "'territoria show N'. Piped, each hit is one line: {search_columns}, snippet,\n"
+            "matched/total words, separated by tabs, best first, with the matched words of\n"
+            "the snippet between {highlight} and {highlight}. Synonyms: a file in the Solr\n"
+            "format with --synonyms or {synonyms_variable}. No match: a message and\n"
+            "suggestions on stderr, exit code 0."
         ),
     ),
 )
@@ -377,14 +385,23 @@ def search_awards(
     terms: Annotated[list[str], typer.Argument(metavar="TERMS...", help=N_('Words or "quoted phrases" to find.'))],
     limit: LimitOption = None,
     as_json: JsonOption = False,
+    synonyms: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--synonyms",
+            metavar="FILE",
+            help=N_("More synonyms, in the Solr format (repeatable; also {synonyms_variable})."),
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Find awards by words in their title, summary, laureate or category."""
+    """Find awards by what they are about: words of their title, summary, laureate or category."""
     from territoria_cli.search import search_store
 
-    found = search_store(store.resolve_store_path(db), terms, filters)
-    views.hits(found, terms, views.Output(lang, as_json), limit=limit)
+    found = search_store(store.resolve_store_path(db), terms, filters, limit=limit, synonym_files=synonyms or ())
+    views.hits(found, terms, views.Output(lang, as_json))
 
 
 ReferenceArguments = Annotated[
@@ -396,6 +413,49 @@ ReferenceArguments = Annotated[
         show_default=False,
     ),
 ]
+
+
+@app.command(
+    "similar",
+    cls=_TerritoriaCommand,
+    help=N_("Find the initiatives closest to one award: new leads on the same subject."),
+    epilog=_epilog(
+        N_("Examples:"),
+        N_(
+            "  territoria similar 2017-allauch-journees-de-reboisement\n"
+            "  territoria similar belfort --limit 3      (a part of an id that only one id has)\n"
+            "  territoria similar 2 --kind commune --json  (row 2 of the last list or search)"
+        ),
+        N_(
+            "The initiatives closest to one: those sharing its most telling words, by\n"
+            "BM25 over the analysed text. ID is what show takes: an id, a part of one, or\n"
+            "a row number of the last list or search. Piped, each award is one line:\n"
+            "{search_columns}, shared words, separated by tabs, closest first. An unknown\n"
+            "id is an error (exit code 1) that suggests close ids."
+        ),
+    ),
+)
+@with_filters
+def similar(
+    filters: FilterValues,
+    award_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=N_("An id, a part only one id has (saverdun), or the # of a row of the last list or search."),
+            autocompletion=completing_ids,
+        ),
+    ],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help=N_("Show at most N awards."))] = 10,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    lang: LangOption = "fr",
+) -> None:
+    """Find the initiatives closest to one award: new leads on the same subject."""
+    from territoria_cli.search import similar_store
+
+    result = similar_store(store.resolve_store_path(db), award_id, filters, limit=limit)
+    views.similar(result, views.Output(lang, as_json))
 
 
 @app.command(

@@ -207,13 +207,13 @@ def _among_stored(what: str, names: Callable[[Award], Iterable[str | None]]) -> 
     return read_all
 
 
-def _compact_name(name: str) -> str:
+def compact_name(name: str) -> str:
     """A name without what people type differently: "Onet le Chateau" and "Onet-le-Château" are "onetlechateau"."""
     return name_key(name).replace(" ", "")
 
 
 def _name_parts(values: Iterable[str], awards: Sequence[Award]) -> frozenset[str] | None:
-    return frozenset(part for part in map(_compact_name, values) if part) or None
+    return frozenset(part for part in map(compact_name, values) if part) or None
 
 
 def _names(award: Award) -> tuple[str, ...]:
@@ -273,7 +273,7 @@ FILTERS: tuple[Filter, ...] = (
         "TEXT",
         N_("Keep laureates whose name contains TEXT; accents, case, hyphens and Saint/St ignored. Repeat for several."),
         read=_name_parts,
-        matches=lambda award, parts: any(part in _compact_name(name) for name in _names(award) for part in parts),
+        matches=lambda award, parts: any(part in compact_name(name) for name in _names(award) for part in parts),
         values="laureate",
     ),
     Filter(

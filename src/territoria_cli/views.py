@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from territoria_cli.formats import Format
-    from territoria_cli.search import Found, Hit
+    from territoria_cli.search import Found, Hit, SimilarResult
     from territoria_cli.stats import Stats
     from territoria_cli.stats import Table as CountTable
     from territoria_cli.store import ImportReport
@@ -371,31 +371,60 @@ SEARCH_COLUMNS = ("id", "level", "laureate", "title")
 SEARCH_HIGHLIGHT = "**"
 
 
-def hits(found: Found, terms: Sequence[str], out: Output, *, limit: int | None = None) -> None:
-    """``search``: JSON documents, a ranked table (its numbers kept for ``show N``), or one row per hit.
+def hits(found: Found, terms: Sequence[str], out: Output) -> None:
+    """``search``: JSON hits, a ranked table (its numbers kept for ``show N``), or one row per hit.
 
-    When nothing matched, says so and suggests words that occur; ``limit`` cuts
-    the hits, and the caption then says how many there were.
+    Corrections and, when nothing matched, suggestions go to standard error;
+    when ``--limit`` cut the hits, the caption says how many there were.
     """
     from territoria_cli.text import quoted
 
-    shown = found.hits[:limit]
+    for typed, replacements in found.corrections.items():
+        notice(_("Results for {words} ({typed} is in no award).").format(words=", ".join(replacements), typed=quoted(typed)))
     if out.as_json:
-        write(_awards_json(hit.award for hit in shown))
-    elif not shown:
+        write(json_text([hit_document(hit) for hit in found.hits]))
+    elif not found.hits:
         notice(_("No award matches {query}.").format(query=quoted(" ".join(terms))))
-        close = found.suggestions()
-        if close:
-            notice(_("Did you mean: {words}?").format(words=", ".join(close)))
+        if found.suggestions:
+            notice(_("Did you mean: {words}?").format(words=", ".join(found.suggestions)))
     elif for_people():
-        display(hits_table(shown, out.lang, total=len(found.hits)))
-        _remember(hit.award for hit in shown)
+        display(hits_table(found.hits, out.lang, total=found.total))
+        _remember(hit.award for hit in found.hits)
     else:
-        write(plain_rows(hit_row(hit, out.lang) for hit in shown))
+        write(plain_rows(hit_row(hit, out.lang) for hit in found.hits))
+
+
+def words_matched(hit: Hit, lang: Lang) -> str:
+    """ "3 mots sur 4": how many of the query's words the hit matched."""
+    message = translations(lang).ngettext("{matched} word of {total}", "{matched} words of {total}", hit.matched_words)
+    return message.format(matched=hit.matched_words, total=hit.total_words)
+
+
+def hit_document(hit: Hit) -> dict[str, Any]:
+    """``search --json``: the award's fields, then its score, the query words it matched and its snippet.
+
+    ``snippet`` is the excerpt as plain text and ``highlights`` the
+    ``[start, end)`` character ranges of the matched words in it.
+    """
+    text, highlights, cursor = [], [], 0
+    for part, matched in hit.snippet:
+        if matched:
+            highlights.append([cursor, cursor + len(part)])
+        text.append(part)
+        cursor += len(part)
+    return {
+        **hit.award.to_document(),
+        "score": round(hit.score, 4),
+        "matched": list(hit.matched),
+        "matched_words": hit.matched_words,
+        "query_words": hit.total_words,
+        "snippet": "".join(text),
+        "highlights": highlights,
+    }
 
 
 def hits_table(found: Sequence[Hit], lang: Lang, *, total: int | None = None) -> _FittedTable:
-    """Search results, best first, numbered: the title, the id and the summary snippet."""
+    """Search results, best first, numbered: the title, the id, the summary snippet and, for several words, how many matched."""
     from rich.text import Text
 
     shown = [hit.award for hit in found]
@@ -406,7 +435,8 @@ def hits_table(found: Sequence[Hit], lang: Lang, *, total: int | None = None) ->
             award = hit.award
             names = [Text(award.laureate)] if layout == "wide" else []
             under = _title_lines(award, lang, layout, award.laureate)
-            cell = _award_cell(award, *under, Text(award.id, style="dim"), snippet(hit.snippet))
+            matched = [Text(words_matched(hit, lang), style="dim")] if hit.total_words > 1 else []
+            cell = _award_cell(award, *under, Text(award.id, style="dim"), snippet(hit.snippet), *matched)
             table.add_row(*_row_start(rank, award, lang, layout), *names, cell)
 
     return _FittedTable(lambda layout, width: grid(layout, width, add_rows, WORDS[lang]["award"]), needs)
@@ -423,9 +453,53 @@ def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
 
 
 def hit_row(hit: Hit, lang: Lang) -> list[str]:
-    """Piped: id, level, laureate, title, then the snippet with its matches between ``**``."""
-    marked = "".join(f"{SEARCH_HIGHLIGHT}{text}{SEARCH_HIGHLIGHT}" if matched else text for text, matched in hit.snippet)
-    return [*row(hit.award, SEARCH_COLUMNS, lang), marked]
+    """Piped: id, level, laureate, title, the snippet with its matches between ``**``, then "matched/total" words."""
+    marked = "".join(
+        f"{SEARCH_HIGHLIGHT}{text}{SEARCH_HIGHLIGHT}" if matched else text for text, matched in hit.snippet
+    )
+    return [*row(hit.award, SEARCH_COLUMNS, lang), marked, f"{hit.matched_words}/{hit.total_words}"]
+
+
+# ---------------------------------------------------------------- similar
+
+
+def similar(result: SimilarResult, out: Output) -> None:
+    """``similar``: JSON hits, a numbered table (its numbers kept for ``show N``), or one row per award.
+
+    Piped: id, level, laureate, title, shared words.
+    """
+    if out.as_json:
+        write(json_text([{**hit.award.to_document(), "score": round(hit.score, 4), "shared": list(hit.shared)}
+                         for hit in result.hits]))  # fmt: skip
+    elif not result.hits:
+        notice(_("No award is close to {id}.").format(id=result.source.id))
+    elif for_people():
+        display(similar_table(result, out.lang))
+        _remember(hit.award for hit in result.hits)
+    else:
+        write(plain_rows([*row(hit.award, SEARCH_COLUMNS, out.lang), ", ".join(hit.shared)] for hit in result.hits))
+
+
+def similar_table(result: SimilarResult, lang: Lang) -> Group:
+    """The closest awards, best first, numbered, each with the words it shares with the source, under a heading."""
+    from rich.console import Group
+    from rich.text import Text
+
+    shown = [hit.award for hit in result.hits]
+    grid, needs = _awards_grid(shown, lang, count_of_awards(len(shown), lang), ("laureate",))
+    shares = translations(lang).gettext("Shared: {words}")
+
+    def add_rows(table: Table, layout: Layout) -> None:
+        for rank, hit in enumerate(result.hits, 1):
+            award = hit.award
+            names = [Text(award.laureate)] if layout == "wide" else []
+            under = _title_lines(award, lang, layout, award.laureate)
+            shared = Text(shares.format(words=", ".join(hit.shared)), style="dim")
+            cell = _award_cell(award, *under, Text(award.id, style="dim"), shared)
+            table.add_row(*_row_start(rank, award, lang, layout), *names, cell)
+
+    heading = Text(translations(lang).gettext("Close to {id}").format(id=result.source.id), style="bold")
+    return Group(heading, _FittedTable(lambda layout, width: grid(layout, width, add_rows, WORDS[lang]["award"]), needs))
 
 
 # ---------------------------------------------------------------- show
