@@ -436,7 +436,9 @@ then each award with its facts and its summary in paragraphs. md without
 --group-by is a table to paste. xlsx with --group-by has a sheet per group.
 --columns all exports every column; in JSON --columns picks the keys
 (without it: whole award documents, which import reads back).
-The file is written atomically: never half a file.""",
+A file is written atomically (never half a file); a FIFO, a device or
+/dev/stdout is written in place, as the shell's > would. The store being
+read is never overwritten.""",
 )
 @with_filters
 def export(
@@ -503,9 +505,16 @@ def export(
     formats.check_options(chosen, options)
     views.check_can_write(formats.FORMATS[chosen], output)
     selected = parse_columns(columns) if columns else None
-    awards = select(store.load_awards(store.resolve_store_path(db)), filters, sort=sort)
+    store_path = store.resolve_store_path(db)
+    awards = select(store.load_awards(store_path), filters, sort=sort)
     data = formats.write(chosen, awards, selected, lang, **options)
-    views.exported(data, output, f"{len(awards)} award{'s' * (len(awards) != 1)}", formats.FORMATS[chosen])
+    views.exported(
+        data,
+        output,
+        f"{len(awards)} award{'s' * (len(awards) != 1)}",
+        formats.FORMATS[chosen],
+        protected=(store_path, store.packaged_store_path()),
+    )
 
 
 @app.command(

@@ -562,10 +562,15 @@ def check_can_write(chosen: Format, output: Path | None) -> None:
         )
 
 
-def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) -> None:
-    """``export`` and ``stats --format``: the data to standard output as it is, or to ``output`` atomically.
+def exported(
+    data: str | bytes, output: Path | None, what: str, chosen: Format, *, protected: Sequence[Path] = ()
+) -> None:
+    """``export`` and ``stats --format``: the data to standard output as it is, or to ``output``.
 
-    ``what`` says what was written ("38 awards", "1 table") in the notice.
+    ``output`` is replaced atomically if it is a file, written in place if it
+    is a FIFO, a device or ``/dev/stdout`` (see :mod:`territoria_cli.files`);
+    ``protected`` files (the store read) are never overwritten. ``what`` says
+    what was written ("38 awards", "1 table") in the notice.
     """
     from territoria_cli.formats import output_is_stdout
 
@@ -577,12 +582,9 @@ def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) 
             write_exact(data)
         return
     assert output is not None
-    from territoria_cli.files import atomic_write_bytes, atomic_write_text
+    from territoria_cli.files import write_output
 
-    if isinstance(data, bytes):
-        atomic_write_bytes(output, data)
-    else:
-        atomic_write_text(output, data)
+    write_output(output, data, protected=protected)
     notice(f"Exported {what} to {output} ({chosen.name}).")
 
 
