@@ -20,12 +20,11 @@ importing ``territoria_cli`` as a library leaves the collector and the
 signals alone.
 """
 
-import os
-
 # The interpreter's own C module, loaded before any Python code runs: the
 # public ``signal`` module wraps it with enums, and importing ``enum`` takes
 # 4 ms during which Ctrl-C would still print a traceback.
 import _signal
+import os
 
 
 def _exit_at_once(signum: int, frame: "FrameType | None") -> None:

@@ -86,9 +86,9 @@ class _TerritoriaGroup(TyperGroup):
                 raise
             code = exit_code(error)
             if code is None:
-                _error(f"unexpected {type(error).__name__}: {error} (run '{PROGRAM} --debug …' to see the traceback)")
+                views.error(f"unexpected {type(error).__name__}: {error} (run '{PROGRAM} --debug …' to see the traceback)")
             else:
-                _error(str(error))
+                views.error(str(error))
             raise typer.Exit(code or FAILURE) from None
 
     def main(  # type: ignore[override]
@@ -113,15 +113,11 @@ class _TerritoriaGroup(TyperGroup):
                 raise
             context = getattr(error, "ctx", None)  # usage errors carry the command they are about
             hint = f" (see '{context.command_path} --help')" if context is not None else ""
-            _error(f"{error.format_message()}{hint}")  # type: ignore[attr-defined]
+            views.error(f"{error.format_message()}{hint}")  # type: ignore[attr-defined]
             code = error.exit_code  # type: ignore[attr-defined]
         if not standalone_mode:
             return code
         sys.exit(code or 0)
-
-
-def _error(message: str) -> None:
-    print(f"Error: {message}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:

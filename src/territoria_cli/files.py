@@ -36,7 +36,6 @@ from pathlib import Path
 
 from territoria_cli.errors import OutputError
 
-
 #: What marks a temporary file as territoria's, and the process that created it.
 TEMP_MARK = "territoria"
 _TEMP_NAME = re.compile(rf"^\..+\.{TEMP_MARK}-(\d+)-[^.]+\.tmp$")
