@@ -41,7 +41,7 @@ from territoria_cli.options import (
     completing,
     with_filters,
 )
-from territoria_cli.store import STORE_ENV_VAR
+from territoria_cli.store import DEFAULT_MAX_FILE_MB, MAX_FILE_ENV_VAR, STORE_ENV_VAR
 
 PROGRAM = "territoria"
 
@@ -151,14 +151,16 @@ structured output.
 
 \b
 Environment:
-  {STORE_ENV_VAR + "=PATH":<24}store file to read (as --db)
-  {LANG_ENV_VAR + "=fr|en":<24}language of labels (as --lang)
-  {views.FORCE_TTY_ENV_VAR + "=1":<24}draw tables even into a pipe
-  {"NO_COLOR=1":<24}no colours
+  {STORE_ENV_VAR + "=PATH":<26}store file to read (as --db)
+  {LANG_ENV_VAR + "=fr|en":<26}language of labels (as --lang)
+  {views.FORCE_TTY_ENV_VAR + "=1":<26}draw tables even into a pipe
+  {MAX_FILE_ENV_VAR + "=MB":<26}largest store or file to import read
+  {"":<26}(default {DEFAULT_MAX_FILE_MB})
+  {"NO_COLOR=1":<26}no colours
 
 \b
 Exit codes: 0 success (no result included), 1 error, 2 usage error,
-130 interrupted."""
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."""
 
 app = typer.Typer(
     name=PROGRAM,
