@@ -627,7 +627,8 @@ def exported(
         if isinstance(data, bytes):
             write_bytes(data)
         else:
-            write_exact(data)
+            # On a terminal a person reads the export: its control characters are shown, not obeyed.
+            write_exact(visible(data) if _stdout_is_terminal_device() else data)
         return
     assert output is not None
     from territoria_cli.files import write_output
