@@ -171,6 +171,21 @@ def test_a_fifo_as_store_is_an_immediate_error_for_every_reading_command(tmp_pat
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.json", "store.json"]  # no lock beside it
 
 
+def _limit_memory() -> None:
+    import resource
+
+    # 1 GiB of address space: a command reading an endless device fails instead of exhausting the machine.
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_endless_device_as_store_is_refused_before_reading_a_byte(device: str) -> None:
+    started = time.monotonic()
+    run = territoria("list", "--db", device, preexec_fn=_limit_memory)
+    assert (run.returncode, run.stderr) == (1, f"Error: {device}: is a device, not a store file; territoria reads regular files only\n")
+    assert time.monotonic() - started < 5
+
+
 def test_export_into_a_fifo_streams_and_keeps_the_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "out.csv"
     os.mkfifo(fifo)

@@ -170,7 +170,7 @@ def test_an_existing_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
     fifo = tmp_path / "export.csv"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     write_output(fifo, "a,b\r\nÉ,1\r\n")
     reader.join(timeout=10)
