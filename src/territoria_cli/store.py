@@ -367,8 +367,25 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
 
     lock = FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
     try:
+        _acquire(store, lock, Timeout)
+        return _merge_and_write(store, target, awards, replace=replace)._replace(incomplete=incomplete)
+    finally:
+        # The lock file is removed while still held, whatever happened (a
+        # signal between the acquisition and this block included): an import
+        # that waits on it and then locks the removed file sees that it is
+        # gone and locks the new one instead (filelock checks the link count,
+        # see pyproject.toml), so no ".lock" is left behind. An import killed
+        # outright leaves its lock file to the next import, which removes it.
+        if lock.is_locked:
+            with contextlib.suppress(OSError):
+                os.unlink(lock.lock_file)
+            lock.release()
+
+
+def _acquire(store: Path, lock: Any, timeout_error: type[Exception]) -> None:
+    try:
         lock.acquire()
-    except Timeout:
+    except timeout_error:
         raise StoreError(
             f"{store}: another import has held the lock {lock.lock_file} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
             "try again when it has finished"
@@ -376,16 +393,6 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
         raise StoreError(f"{store}: cannot create the lock file {lock.lock_file} ({reason})") from None
-    try:
-        return _merge_and_write(store, target, awards, replace=replace)._replace(incomplete=incomplete)
-    finally:
-        # The lock file is removed while still held, whatever happened: an
-        # import that waits on it and then locks the removed file sees that it
-        # is gone and locks the new one instead (filelock checks the link
-        # count, see pyproject.toml), so no ".lock" is left behind.
-        with contextlib.suppress(OSError):
-            os.unlink(lock.lock_file)
-        lock.release()
 
 
 def _check_store_target(store: Path, target: Path) -> None:
