@@ -78,6 +78,10 @@ def test_ctrl_c_while_an_import_command_loads_tinydb_cleans_up(tmp_path: Path) -
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.json"]  # no store, lock or temporary file
 
 
+#: Where the code territoria runs lives: its package and its dependencies.
+OUR_CODE = ("territoria_cli", "/typer/", "/rich/", "/tinydb/", "/filelock/", "/platformdirs/")
+
+
 def _frames(stderr: str) -> list[str]:
     return [line.strip() for line in stderr.splitlines() if line.strip().startswith("File ")]
 
@@ -86,9 +90,10 @@ def test_ctrl_c_at_random_moments_of_start_up_never_prints_a_traceback_from_terr
     """Uniform delays over the first 0.3 s.
 
     Before ``territoria_cli.__main__`` runs, the interpreter's own start-up
-    (site, runpy and the standard modules they import) has Python's default
-    handler, which no code of ours can replace: a traceback there is counted,
-    not failed. Not one frame may come from territoria or its dependencies.
+    (site and the .pth files of site-packages, runpy and the standard modules
+    they import) has Python's default handler, which no code of ours can
+    replace: a traceback there is counted, not failed. Not one frame may come
+    from territoria or its dependencies.
     """
     rng = random.Random(12)
     outcomes: dict[str, int] = {}
@@ -100,7 +105,7 @@ def test_ctrl_c_at_random_moments_of_start_up_never_prints_a_traceback_from_terr
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=TIMEOUT)
         frames = _frames(stderr)
-        assert not any("territoria_cli" in frame or "site-packages" in frame for frame in frames), stderr
+        assert not any(package in frame for frame in frames for package in OUR_CODE), stderr
         assert "Exception ignored" not in stderr
         kind = "interpreter start-up traceback" if frames else f"exit {process.returncode}"
         outcomes[kind] = outcomes.get(kind, 0) + 1
