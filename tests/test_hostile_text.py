@@ -9,6 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from territoria_cli import views
+from territoria_cli.formats import markdown
 from territoria_cli.formats.columns import COLUMNS
 from territoria_cli.formats.csv import to_csv
 from territoria_cli.formats.markdown import to_markdown
@@ -26,13 +27,18 @@ HOSTILE_MARKDOWN = {
 
 @pytest.mark.parametrize("text", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
 def test_markdown_shows_link_image_and_emphasis_syntax_from_the_data_as_typed(make_award: MakeAward, text: str) -> None:
-    award = make_award(title=text, category=text)
-    report = to_markdown([award], ("id", "title"), group_by="category", title=text)
-    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(report)
-    for tag in ("<a ", "<img", "<em>", "<strong>", "<s>", "<del>"):
-        assert tag not in html
-    # Every heading and the title cell render back to the text itself.
-    assert html.count(text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")) == 3
+    award = make_award(title=text, category=text, summary=text)
+    table = to_markdown([award], ("id", "title", "category"), title=text)
+    report = markdown.write([award], None, group_by="category", title=text)
+    shown = text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    # The table: a heading and cells. The report: its title, the group, cells, the section, its facts (the
+    # one emphasis, which the report itself adds) and the summary.
+    for document, copies, own_emphasis in ((table, 3, 0), (report, 6, 1)):
+        html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(document)
+        for tag in ("<a ", "<img", "<strong>", "<s>", "<del>"):
+            assert tag not in html
+        assert html.count("<em>") == own_emphasis
+        assert html.count(shown) >= copies  # each place renders the text itself
 
 
 CSV_TEXTS = ["'=already", "''=twice", "'hello", "'", "=SUM(A1)", "-1", "@x", "\tindent", "plain"]

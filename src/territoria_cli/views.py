@@ -543,7 +543,6 @@ def counts(table: CountTable, document: object, out: Output) -> None:
 
 def counts_table(table: CountTable) -> Table:
     """A table of ``stats --by`` with a bar of each row's first count (its total in a cross-table)."""
-    from rich.text import Text
 
     view = _table(title=table.title, caption=table.note)
     for position, label in enumerate(table.head):
