@@ -277,7 +277,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     conflict.write_text(json.dumps([{**documents[0], "title": "Autre"}], ensure_ascii=False), encoding="utf-8")
     bad_field = folder / "bad.json"
     bad_field.write_text(json.dumps([{**documents[0], "level": EVIL}], ensure_ascii=False), encoding="utf-8")
-    return {"store": store, "conflict": conflict, "bad": bad_field}
+    fresh = folder / "fresh.json"
+    unknown_body = {"name": f"Hameau{EVIL}", "kind": "commune", "department": "06", "region": "Provence-Alpes-Côte d'Azur"}
+    fresh.write_text(
+        json.dumps([{**documents[0], "id": f"2099-fresh{EVIL}", "laureates": [unknown_body]}], ensure_ascii=False),
+        encoding="utf-8",
+    )
+    return {"store": store, "conflict": conflict, "bad": bad_field, "fresh": fresh, "new_store": folder / "new.json"}
 
 
 COMMANDS = {
@@ -288,6 +294,8 @@ COMMANDS = {
     "show ambiguous id": ["show", "2099-evil"],
     "show unknown id": ["show", "2099-evik"],
     "stats": ["stats"],
+    "stats by category": ["stats", "--by", "category", "--by", "laureate"],
+    "import with notes": ["import", "{fresh}", "--db", "{new_store}"],
     "export csv": ["export"],
     "export md": ["export", "--format", "md", "--group-by", "category"],
     "import conflict": ["import", "{conflict}"],

@@ -385,7 +385,8 @@ def stats(
         chosen = formats.format_for(format, output, TABLE_FORMATS)
         if as_json and chosen != "json":
             raise UsageError(f"--json contradicts --format {chosen}")
-    awards = store.load_awards(store.resolve_store_path(db))
+    store_path = store.resolve_store_path(db)
+    awards = store.load_awards(store_path)
     kept = build_filters(awards, **filters)
     document: object
     if fields:
@@ -396,7 +397,13 @@ def stats(
         tables, document = overview_tables(figures, lang), figures.to_document()
     if chosen is not None:
         data = json_text(document) if chosen == "json" else formats.write_tables(chosen, tables, lang)
-        views.exported(data, output, f"{len(tables)} table{'s' * (len(tables) != 1)}", formats.FORMATS[chosen])
+        views.exported(
+            data,
+            output,
+            f"{len(tables)} table{'s' * (len(tables) != 1)}",
+            formats.FORMATS[chosen],
+            protected=(store_path, store.packaged_store_path()),
+        )
     elif fields:
         views.counts(tables[0], document, views.Output(lang, as_json))
     else:

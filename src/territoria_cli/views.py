@@ -642,6 +642,6 @@ def imported(target: Path, report: ImportReport) -> None:
         f"{len(ids)} {what}"
         for what, ids in (("added", report.added), ("replaced", report.replaced), ("unchanged", report.unchanged))
     )
-    print(f"{target}: {counts}.")
+    print(visible(f"{target}: {counts}."))
     for line in report.incomplete:
-        print(f"Note: {line}")
+        print(visible(f"Note: {line}"))
