@@ -164,6 +164,7 @@ def test_text_the_encoding_cannot_hold_is_a_clear_error_and_writes_nothing(tmp_p
 # --------------------------------------------------------------------------- outputs that are not regular files (issue 12)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/fd are POSIX")
 def test_an_existing_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
     import threading
 
@@ -189,6 +190,7 @@ def test_a_character_device_is_written_into_and_survives(tmp_path: Path) -> None
     assert names_in(tmp_path) == ["null"]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/fd are POSIX")
 def test_a_descriptor_path_appends_to_the_open_file_as_the_shell_would(tmp_path: Path) -> None:
     log = tmp_path / "log.txt"
     log.write_text("old\n", encoding="utf-8")

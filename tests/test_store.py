@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -459,8 +460,8 @@ def within_seconds(seconds: float, call: Callable[[], Any]) -> BaseException | N
     return raised[0]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/fd are POSIX")
 def test_a_fifo_as_store_is_refused_at_once_without_blocking(tmp_path: Path) -> None:
-    import os
 
     fifo = tmp_path / "store.json"
     os.mkfifo(fifo)
@@ -503,8 +504,8 @@ def test_a_surrogate_pair_escape_is_an_emoji_not_an_error(tmp_path: Path) -> Non
     assert load_awards(store)[0].title == "Vélo 🚲"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/fd are POSIX")
 def test_import_into_a_special_file_creates_no_lock_beside_it(tmp_path: Path) -> None:
-    import os
 
     fifo = tmp_path / "store.json"
     os.mkfifo(fifo)
@@ -526,7 +527,6 @@ def test_failed_imports_leave_no_lock_file(make_store: MakeStore, tmp_path: Path
 
 
 def test_a_store_name_that_is_not_text_is_refused_before_anything_is_written(tmp_path: Path) -> None:
-    import os
 
     store = tmp_path / os.fsdecode(b"\xff.json")
     with pytest.raises(StoreError, match=r"\\xff\.json: the file name is not valid .*; nothing was imported"):
