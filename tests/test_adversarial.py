@@ -195,8 +195,12 @@ def test_export_into_a_fifo_streams_and_keeps_the_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "out.csv"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
-    run = territoria("export", "--output", str(fifo), "--columns", "id")
-    received, _ = reader.communicate(timeout=TIMEOUT)
+    try:
+        run = territoria("export", "--output", str(fifo), "--columns", "id")
+        received, _ = reader.communicate(timeout=TIMEOUT)
+    finally:
+        reader.kill()  # a reader left waiting on the FIFO (had the export replaced it) would outlive the test
+        reader.wait()
     assert run.returncode == 0, run.stderr
     assert len(received.decode().splitlines()) == 39  # header and 38 awards
     assert [path.name for path in tmp_path.iterdir()] == ["out.csv"] and fifo.is_fifo()
