@@ -49,6 +49,7 @@ from territoria_cli.options import (
     with_filters,
 )
 from territoria_cli.search import SYNONYMS_ENV_VAR
+from territoria_cli.store import DEFAULT_MAX_FILE_MB
 from territoria_cli.values import FIELDS as VALUE_FIELDS
 
 PROGRAM = "territoria"
@@ -77,10 +78,6 @@ def _is_click_error(error: BaseException) -> bool:
     they are recognised by what each of them has: an exit code and a message.
     """
     return isinstance(getattr(error, "exit_code", None), int) and callable(getattr(error, "format_message", None))
-
-
-def _error(message: str) -> None:
-    print(_("Error: {message}").format(message=message), file=sys.stderr)
 
 
 def _silence_stdout() -> None:
@@ -144,6 +141,7 @@ def _help_values() -> dict[str, str]:
         "search_columns": ", ".join(views.SEARCH_COLUMNS),
         "highlight": views.SEARCH_HIGHLIGHT,
         "synonyms_variable": SYNONYMS_ENV_VAR,
+        "max_file_mb": str(DEFAULT_MAX_FILE_MB),
     }
 
 
@@ -193,13 +191,13 @@ class _TerritoriaGroup(_Translated, TyperGroup):
                 raise
             code = exit_code(error)
             if code is None:
-                _error(
+                views.error(
                     _("unexpected {kind}: {error} (run '{program} --debug …' to see the traceback)").format(
                         kind=type(error).__name__, error=error, program=PROGRAM
                     )
                 )
             else:
-                _error(str(error))
+                views.error(str(error))
             raise typer.Exit(code or FAILURE) from None
 
     def main(  # type: ignore[override]
@@ -238,7 +236,7 @@ class _TerritoriaGroup(_Translated, TyperGroup):
 
             context = getattr(error, "ctx", None)  # usage errors carry the command they are about
             hint = _(" (see '{command} --help')").format(command=context.command_path) if context is not None else ""
-            _error(f"{usage_message(error)}{hint}")
+            views.error(f"{usage_message(error)}{hint}")
             code = error.exit_code  # type: ignore[attr-defined]
         if not standalone_mode:
             return code
@@ -267,12 +265,16 @@ app = typer.Typer(
         ),
         N_("Environment:"),
         N_(
-            "  TERRITORIA_DB=PATH      store file to read (as --db)\n"
-            "  TERRITORIA_LANG=fr|en   language of messages and labels (as --lang)\n"
-            "  TERRITORIA_FORCE_TTY=1  draw tables even into a pipe\n"
-            "  NO_COLOR=1              no colours"
+            "  TERRITORIA_DB=PATH        store file to read (as --db)\n"
+            "  TERRITORIA_LANG=fr|en     language of messages and labels (as --lang)\n"
+            "  TERRITORIA_FORCE_TTY=1    draw tables even into a pipe\n"
+            "  TERRITORIA_MAX_FILE_MB=MB largest store or file to import read (default {max_file_mb})\n"
+            "  NO_COLOR=1                no colours"
         ),
-        N_("Exit codes: 0 success (no result included), 1 error, 2 usage error, 130 interrupted."),
+        N_(
+            "Exit codes: 0 success (no result included), 1 error, 2 usage error,\n"
+            "130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."
+        ),
     ),
     context_settings={"help_option_names": ["-h", "--help"]},
     # Plain "territoria" prints the help (see _root), rather than Click's "missing command" error.
@@ -584,7 +586,8 @@ def stats(
         chosen = formats.format_for(format, output, TABLE_FORMATS)
         if as_json and chosen != "json":
             raise UsageError(_("--json contradicts --format {format}").format(format=chosen))
-    awards = store.load_awards(store.resolve_store_path(db))
+    store_path = store.resolve_store_path(db)
+    awards = store.load_awards(store_path)
     kept = build_filters(awards, **filters)
     document: object
     if fields:
@@ -595,7 +598,13 @@ def stats(
         tables, document = overview_tables(figures, lang), figures.to_document()
     if chosen is not None:
         data = json_text(document) if chosen == "json" else formats.write_tables(chosen, tables, lang)
-        views.exported(data, output, i18n.ngettext("{count} table", "{count} tables", len(tables)).format(count=len(tables)), formats.FORMATS[chosen])
+        views.exported(
+            data,
+            output,
+            i18n.ngettext("{count} table", "{count} tables", len(tables)).format(count=len(tables)),
+            formats.FORMATS[chosen],
+            protected=(store_path, store.packaged_store_path()),
+        )
     elif fields:
         views.counts(tables[0], document, views.Output(lang, as_json))
     else:
@@ -681,8 +690,12 @@ def values(
             "then each award with its facts and its summary in paragraphs. md without\n"
             "--group-by is a table to paste. xlsx with --group-by has a sheet per group.\n"
             "--columns all exports every column; in JSON --columns picks the keys\n"
-            "(without it: whole award documents, which import reads back).\n"
-            "The file is written atomically: never half a file."
+            "(without it: whole award documents, which import reads back)."
+        ),
+        N_(
+            "A file is written atomically (never half a file); a FIFO, a device or\n"
+            "/dev/stdout is written in place, as the shell's > would. The store being\n"
+            "read is never overwritten."
         ),
     ),
 )
@@ -770,14 +783,21 @@ def export(
     formats.check_options(chosen, options)
     views.check_can_write(formats.FORMATS[chosen], output)
     selected = parse_columns(columns) if columns else None
-    stored = store.load_awards(store.resolve_store_path(db))
+    store_path = store.resolve_store_path(db)
+    stored = store.load_awards(store_path)
     if references:
         kept = build_filters(stored, **filters)
         awards = select([award for award in find_awards(stored, references) if kept.matches(award)], sort=sort)
     else:
         awards = select(stored, filters, sort=sort or "level")
     data = formats.write(chosen, awards, selected, lang, **options)
-    views.exported(data, output, views.count_of_awards(len(awards), lang), formats.FORMATS[chosen])
+    views.exported(
+        data,
+        output,
+        views.count_of_awards(len(awards), lang),
+        formats.FORMATS[chosen],
+        protected=(store_path, store.packaged_store_path()),
+    )
 
 
 @app.command(

@@ -34,9 +34,12 @@ never a mix.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
+import re
+import stat  # already loaded by os: free
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -130,31 +133,182 @@ def _read_content(path: Path) -> dict[str, Any]:
                     path=path, doc_id=quoted(doc_id), table=quoted(AWARDS_TABLE)
                 )
             )
+    if _may_hold_surrogates(text):
+        _refuse_lone_surrogates(path, ((f"document {doc_id}", document) for doc_id, document in content[AWARDS_TABLE].items()))
     return content
 
 
-#: What is said of a missing file and of a folder given as a file, for each kind of file read.
+#: What is said of a missing file, of a folder and of a FIFO or device given as a file, for each kind of file read.
 _NOT_A_FILE = {
-    "store": (N_("{path}: no such store file"), N_("{path}: is a folder, not a store file")),
-    "import": (N_("{path}: no such file to import"), N_("{path}: is a folder, not a file to import")),
+    "store": (
+        N_("{path}: no such store file"),
+        N_("{path}: is a folder, not a store file"),
+        N_("{path}: is {kind}, not a store file; territoria reads regular files only"),
+    ),
+    "import": (
+        N_("{path}: no such file to import"),
+        N_("{path}: is a folder, not a file to import"),
+        N_("{path}: is {kind}, not a file to import; territoria reads regular files only"),
+    ),
 }
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    """Whether the JSON text has a ``\\uD800``-``\\uDFFF`` escape: the only way a surrogate gets into parsed JSON.
+
+    UTF-8 decoding refuses encoded surrogates, so a file without such an
+    escape needs no further look; with one (an emoji written as a pair, say),
+    the documents are searched for surrogates left alone.
+    """
+    return "\\ud" in text or "\\uD" in text
+
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(path: Path, located: Iterable[tuple[str, Any]]) -> None:
+    """A lone surrogate (``"\\ud800"``) is not text: nothing can print or encode it, so it is named as an error."""
+    for where, document in located:
+        for field, value in _strings(document):
+            match = _LONE_SURROGATE.search(value)
+            if match:
+                raise StoreError(
+                    _("{path}: {where}{id}: {field} holds a lone surrogate ({escape}) at character {position}, which is not text; correct the file").format(
+                        path=path,
+                        where=where,
+                        id=_id_label(document),
+                        field=field,
+                        escape=match.group().encode("unicode_escape").decode(),
+                        position=match.start() + 1,
+                    )
+                )
+
+
+def _strings(value: Any, name: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a JSON value with its place (``laureates[1].name``)."""
+    if isinstance(value, str):
+        yield name or _("the document"), value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, _("{name} (the key)").format(name=f"{name}.{key}".lstrip(".")))
+            yield from _strings(item, f"{name}.{key}".lstrip("."))
+    elif isinstance(value, list):
+        for position, item in enumerate(value, 1):
+            yield from _strings(item, f"{name}[{position}]")
+
+
+def _canonical_ids(table: dict[str, Any]) -> dict[str, Any]:
+    """The awards table with every document id in TinyDB's canonical form: "1", never "01".
+
+    TinyDB turns each key into a number when it reads and back into text when
+    it writes, so "1" and "01" would fold into one document and the other
+    would be lost. A non-canonical id keeps its number when no other document
+    has it, else takes the next free one: every document survives, in order.
+    """
+    if all(doc_id == str(int(doc_id)) for doc_id in table):
+        return table
+    taken = {int(doc_id) for doc_id in table if doc_id == str(int(doc_id))}
+    next_free = max(int(doc_id) for doc_id in table) + 1
+    renumbered = {}
+    for doc_id, document in table.items():
+        number = int(doc_id)
+        if doc_id != str(number):
+            if number in taken:
+                number, next_free = next_free, next_free + 1
+            taken.add(number)
+        renumbered[str(number)] = document
+    return renumbered
 
 
 def _read_text(path: Path, what: str) -> str:
     """The file's text, UTF-8 (a byte-order mark is dropped), or a StoreError saying plainly why not."""
-    missing, folder = _NOT_A_FILE[what]
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StoreError(_(missing).format(path=path)) from None
-    except IsADirectoryError:
-        raise StoreError(_(folder).format(path=path)) from None
-    except OSError as error:
-        raise StoreError(_("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)) from None
+    raw = _read_bytes(path, what)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise StoreError(_("{path}: not UTF-8 text (bad byte at offset {offset})").format(path=path, offset=error.start)) from None
+
+
+def _read_bytes(path: Path, what: str) -> bytes:
+    """The bytes of a regular file no larger than :func:`max_file_bytes`.
+
+    Anything else is refused before a byte is read: a FIFO would block
+    forever (and an import would hold the store's lock meanwhile), a device
+    such as ``/dev/zero`` never ends, and a file of several gigabytes would
+    take several times its size in memory before being found wrong. The file
+    is opened without blocking and checked again once open, so that a FIFO put
+    in its place meanwhile cannot block either.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise StoreError(_(_NOT_A_FILE[what][0]).format(path=path)) from None
+    except OSError as error:
+        raise StoreError(_("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)) from None
+    _check_regular(path, info.st_mode, what)
+    limit = max_file_bytes()
+    _check_size(path, info.st_size, limit)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise StoreError(_("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)) from None
+    with open(descriptor, "rb") as file:
+        info = os.fstat(descriptor)
+        _check_regular(path, info.st_mode, what)
+        try:
+            raw = file.read(info.st_size + 1)
+            while len(raw) > info.st_size and len(raw) <= limit:  # it grew while being read
+                more = file.read(1 << 20)
+                if not more:
+                    break
+                raw += more
+        except OSError as error:
+            raise StoreError(_("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)) from None
+    _check_size(path, len(raw), limit)
+    return raw
+
+
+def _check_regular(path: Path, mode: int, what: str) -> None:
+    _missing, folder, special = _NOT_A_FILE[what]
+    if stat.S_ISDIR(mode):
+        raise StoreError(_(folder).format(path=path))
+    if not stat.S_ISREG(mode):
+        kind = _("a FIFO") if stat.S_ISFIFO(mode) else _("a device") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else _("not a regular file")
+        raise StoreError(_(special).format(path=path, kind=kind))
+
+
+#: Environment variable that raises (or lowers) the size of the largest store or import file read, in megabytes.
+MAX_FILE_ENV_VAR = "TERRITORIA_MAX_FILE_MB"
+#: 256 MB: about 170,000 awards, well beyond the 100,000 the scale benchmark reads.
+DEFAULT_MAX_FILE_MB = 256
+
+
+def max_file_bytes() -> int:
+    """The largest store or import file read, from :data:`MAX_FILE_ENV_VAR` or the default."""
+    value = os.environ.get(MAX_FILE_ENV_VAR, "").strip()
+    if not value:
+        return DEFAULT_MAX_FILE_MB * 1_000_000
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0:
+        raise StoreError(_("{variable}={value}: expected a size in megabytes, such as 1000").format(variable=MAX_FILE_ENV_VAR, value=quoted(value)))
+    return int(megabytes * 1_000_000)
+
+
+def _check_size(path: Path, size: int, limit: int) -> None:
+    if size > limit:
+        needed = -(-size // 1_000_000)
+        raise StoreError(
+            _("{path}: the file is {size}, more than the {limit} territoria reads; set {variable}={needed} (or more) to read it anyway").format(
+                path=path, size=_megabytes(size), limit=_megabytes(limit), variable=MAX_FILE_ENV_VAR, needed=needed
+            )
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.{1 if size < 10_000_000 else 0}f} MB"
 
 
 def _parse_json(path: Path, text: str) -> Any:
@@ -228,24 +382,42 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
 
     Raises :class:`StoreError` naming what is wrong; the store is then as it was.
     """
+    from territoria_cli.files import OutputError, check_encodable
+
+    try:
+        check_encodable(store)
+    except OutputError as error:
+        raise StoreError(_("{problem}; nothing was imported").format(problem=error)) from None
     _refuse_packaged_store(store)
     incomplete: list[str] = []
     awards = _validated_import(
         ((_award_position(position), document) for position, document in enumerate(documents, 1)), incomplete=incomplete
     )
     target = Path(os.path.realpath(store))
-    if not target.parent.is_dir():
-        raise StoreError(_("{store}: the folder {folder} does not exist; create it first").format(store=store, folder=target.parent))
-    if target.is_dir():
-        raise StoreError(_("{path}: is a folder, not a store file").format(path=store))
+    _check_store_target(store, target)
     from filelock import FileLock, Timeout
 
-    # The lock file stays after the import: removing it while another process
-    # waits on it would let a third one lock a new file and run alongside.
     lock = FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
     try:
+        _acquire(store, lock, Timeout)
+        return _merge_and_write(store, target, awards, replace=replace)._replace(incomplete=incomplete)
+    finally:
+        # The lock file is removed while still held, whatever happened (a
+        # signal between the acquisition and this block included): an import
+        # that waits on it and then locks the removed file sees that it is
+        # gone and locks the new one instead (filelock checks the link count,
+        # see pyproject.toml), so no ".lock" is left behind. An import killed
+        # outright leaves its lock file to the next import, which removes it.
+        if lock.is_locked:
+            with contextlib.suppress(OSError):
+                os.unlink(lock.lock_file)
+            lock.release()
+
+
+def _acquire(store: Path, lock: Any, timeout_error: type[Exception]) -> None:
+    try:
         lock.acquire()
-    except Timeout:
+    except timeout_error:
         raise StoreError(
             _("{store}: another import has held the lock {lock} for {seconds} s; try again when it has finished").format(
                 store=store, lock=lock.lock_file, seconds=f"{LOCK_TIMEOUT_SECONDS:.0f}"
@@ -254,10 +426,30 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
         raise StoreError(_("{store}: cannot create the lock file {lock} ({reason})").format(store=store, lock=lock.lock_file, reason=reason)) from None
+
+
+def _check_store_target(store: Path, target: Path) -> None:
+    """Refuse, before the lock file is created, a store that could not be written anyway.
+
+    The store must be a regular file, or a new name in a folder this user
+    can write: ``--db /dev/null`` must not leave ``/dev/null.lock`` behind.
+    """
+    if not target.parent.is_dir():
+        raise StoreError(_("{store}: the folder {folder} does not exist; create it first").format(store=store, folder=target.parent))
     try:
-        return _merge_and_write(store, target, awards, replace=replace)._replace(incomplete=incomplete)
-    finally:
-        lock.release()
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise StoreError(_("{path}: cannot be read ({reason})").format(path=store, reason=error.strerror or error)) from None
+    if mode is not None:
+        _check_regular(store, mode, "store")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise StoreError(
+            _("{store}: cannot write in the folder {folder} (permission denied); nothing was imported").format(
+                store=store, folder=target.parent
+            )
+        )
 
 
 def _refuse_packaged_store(store: Path) -> None:
@@ -339,7 +531,10 @@ class _AtomicJSONStorage:
         self._path = Path(path)
 
     def read(self) -> dict[str, Any] | None:
-        return _read_content(self._path) if self._path.exists() else None
+        if not self._path.exists():
+            return None
+        content = _read_content(self._path)
+        return {**content, AWARDS_TABLE: _canonical_ids(content[AWARDS_TABLE])}
 
     def write(self, data: dict[str, Any]) -> None:
         from territoria_cli.files import atomic_write_text
@@ -442,4 +637,7 @@ def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
         documents = content
     else:
         raise StoreError(_("{path}: expected a JSON list of award documents (or a territoria store)").format(path=path))
-    return [(_award_position(position), document) for position, document in enumerate(documents, 1)]
+    located = [(_award_position(position), document) for position, document in enumerate(documents, 1)]
+    if _may_hold_surrogates(text):
+        _refuse_lone_surrogates(path, located)
+    return located

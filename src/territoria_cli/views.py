@@ -7,8 +7,13 @@ recording console; :func:`display` is the one place that prints one.
 
 Rich is imported inside the terminal views only: a pipe, ``--json`` and
 ``--help`` never pay for it (a test checks what a piped ``list`` imports).
-Data strings always go through ``Text``: a title containing ``[bold]`` is
-shown as typed, never read as Rich markup.
+Data strings always go through :func:`data_text`: a title containing
+``[bold]`` is shown as typed, never read as Rich markup, and one holding
+escape sequences (``\x1b[2J``, ``\x1b]0;title\x07``) has them shown, never
+obeyed: :func:`visible` is the one place where text from the data is made
+safe for a terminal, for the tables and panels here and for the messages
+(errors, notices, suggestions) of :func:`notice` and :func:`error`. Piped
+output is data for programs and stays as stored.
 
 Plain views follow the GitHub CLI's convention: one tab-separated line per
 record, no header, no colours, nothing cut; messages for the person at the
@@ -88,6 +93,47 @@ class Output(NamedTuple):
     as_json: bool = False
 
 
+# ---------------------------------------------------------------- text from the data on a terminal
+
+#: What a terminal would obey instead of showing: the C0 controls but tab and
+#: line feed (ESC starts every escape sequence, BEL ends OSC titles), DEL, the
+#: C1 controls (0x9b is CSI and 0x9d OSC on their own), and the bidirectional
+#: overrides and isolates that reorder what is shown ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Unicode's pictures of the C0 controls start here ("␛" for ESC); DEL has its own.
+_CONTROL_PICTURES = 0x2400
+_DELETE_PICTURE = "\u2421"
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters shown instead of obeyed.
+
+    ESC becomes "␛" and BEL "␇" (Unicode's control pictures, one column wide
+    like the character they stand for would be expected to be), DEL "␡", and
+    C1 and bidirectional controls their escape ("\\x9b", "\\u202e"); Windows
+    line ends become line feeds. Text without any is returned as it is.
+    """
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_picture, text.replace("\r\n", "\n"))
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(_CONTROL_PICTURES + code)
+    if code == 0x7F:
+        return _DELETE_PICTURE
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+def data_text(value: str, style: str | None = None, **options: str) -> Text:
+    """A Rich ``Text`` of a string from the data: shown literally, never as markup or escape sequences."""
+    from rich.text import Text
+
+    return Text(visible(value), style=style or "", **options)  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -136,8 +182,13 @@ def write_bytes(data: bytes) -> None:
 
 
 def notice(message: str) -> None:
-    """Information for the person at the keyboard, kept out of piped data."""
-    print(message, file=sys.stderr)
+    """Information for the person at the keyboard, kept out of piped data; data in it is made :func:`visible`."""
+    print(visible(message), file=sys.stderr)
+
+
+def error(message: str) -> None:
+    """An error as one line on standard error; data quoted in it is made :func:`visible`."""
+    print(_("Error: {message}").format(message=visible(message)), file=sys.stderr)
 
 
 def display(renderable: RenderableType, *, force_terminal: bool | None = None) -> None:
@@ -210,11 +261,11 @@ def _award_cell(award: Award, *lines: Text | str) -> Text:
     from rich.text import Text
 
     text = Text(overflow="fold")
-    text.append(award.title, style="bold")
+    text.append(visible(award.title), style="bold")
     for line in lines:
         text.append("\n")
         if isinstance(line, str):
-            text.append(line)
+            text.append(visible(line))
         else:
             text.append_text(line)
     return text
@@ -315,7 +366,7 @@ def _title_lines(award: Award, lang: Lang, layout: Layout, names: str) -> list[T
     if layout == "compact":
         return [names]
     line = medal(award.level, lang)
-    line.append(f" · {names}", style="")
+    line.append(f" · {visible(names)}", style="")
     return [line]
 
 
@@ -346,15 +397,14 @@ def _remember(shown: Iterable[Award]) -> None:
 
 def awards_table(selected: Sequence[Award], lang: Lang, *, total: int | None = None) -> _FittedTable:
     """Numbered rows: level, category, laureate and title, with the id under the title for ``show``."""
-    from rich.text import Text
 
     grid, needs = _awards_grid(selected, lang, count_of_awards(len(selected), lang, total), ("category", "laureate"))
 
     def add_rows(table: Table, layout: Layout) -> None:
         for rank, award in enumerate(selected, 1):
-            names = [Text(award.category), Text(award.laureate)] if layout == "wide" else []
+            names = [data_text(award.category), data_text(award.laureate)] if layout == "wide" else []
             under = _title_lines(award, lang, layout, f"{award.laureate} · {award.category}")
-            table.add_row(*_row_start(rank, award, lang, layout), *names, _award_cell(award, *under, Text(award.id, style="dim")))
+            table.add_row(*_row_start(rank, award, lang, layout), *names, _award_cell(award, *under, data_text(award.id, "dim")))
 
     return _FittedTable(lambda layout, width: grid(layout, width, add_rows, FIELD_LABELS[lang]["title"]), needs)
 
@@ -433,10 +483,10 @@ def hits_table(found: Sequence[Hit], lang: Lang, *, total: int | None = None) ->
     def add_rows(table: Table, layout: Layout) -> None:
         for rank, hit in enumerate(found, 1):
             award = hit.award
-            names = [Text(award.laureate)] if layout == "wide" else []
+            names = [data_text(award.laureate)] if layout == "wide" else []
             under = _title_lines(award, lang, layout, award.laureate)
             matched = [Text(words_matched(hit, lang), style="dim")] if hit.total_words > 1 else []
-            cell = _award_cell(award, *under, Text(award.id, style="dim"), snippet(hit.snippet), *matched)
+            cell = _award_cell(award, *under, data_text(award.id, "dim"), snippet(hit.snippet), *matched)
             table.add_row(*_row_start(rank, award, lang, layout), *names, cell)
 
     return _FittedTable(lambda layout, width: grid(layout, width, add_rows, WORDS[lang]["award"]), needs)
@@ -448,7 +498,7 @@ def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
 
     text = Text()
     for part, matched in segments:
-        text.append(part, style=HIGHLIGHT_STYLE if matched else None)
+        text.append(visible(part), style=HIGHLIGHT_STYLE if matched else None)
     return text
 
 
@@ -483,7 +533,6 @@ def similar(result: SimilarResult, out: Output) -> None:
 def similar_table(result: SimilarResult, lang: Lang) -> Group:
     """The closest awards, best first, numbered, each with the words it shares with the source, under a heading."""
     from rich.console import Group
-    from rich.text import Text
 
     shown = [hit.award for hit in result.hits]
     grid, needs = _awards_grid(shown, lang, count_of_awards(len(shown), lang), ("laureate",))
@@ -492,13 +541,13 @@ def similar_table(result: SimilarResult, lang: Lang) -> Group:
     def add_rows(table: Table, layout: Layout) -> None:
         for rank, hit in enumerate(result.hits, 1):
             award = hit.award
-            names = [Text(award.laureate)] if layout == "wide" else []
+            names = [data_text(award.laureate)] if layout == "wide" else []
             under = _title_lines(award, lang, layout, award.laureate)
-            shared = Text(shares.format(words=", ".join(hit.shared)), style="dim")
-            cell = _award_cell(award, *under, Text(award.id, style="dim"), shared)
+            shared = data_text(shares.format(words=", ".join(hit.shared)), "dim")
+            cell = _award_cell(award, *under, data_text(award.id, "dim"), shared)
             table.add_row(*_row_start(rank, award, lang, layout), *names, cell)
 
-    heading = Text(translations(lang).gettext("Close to {id}").format(id=result.source.id), style="bold")
+    heading = data_text(translations(lang).gettext("Close to {id}").format(id=result.source.id), "bold")
     return Group(heading, _FittedTable(lambda layout, width: grid(layout, width, add_rows, WORDS[lang]["award"]), needs))
 
 
@@ -540,7 +589,7 @@ def award_panel(shown: Award, lang: Lang) -> Panel:
     facts.add_column()
     facts.add_row(labels["level"], medal(shown.level, lang))
     for field in ("category", "sponsor", "year", "laureate", "excellence", "budget"):
-        facts.add_row(labels[field], Text(cell_value(shown, field, lang) or "—"))
+        facts.add_row(labels[field], data_text(cell_value(shown, field, lang) or "—"))
 
     vintage = population_vintage(shown, lang)
     bodies = _table(caption=f"{labels['population']}: {vintage}" if vintage else None)
@@ -549,22 +598,22 @@ def award_panel(shown: Award, lang: Lang) -> Panel:
     bodies.add_column(labels["population"], justify="right")
     for body in shown.laureates:
         bodies.add_row(
-            Text(body.name),
-            Text(KIND_LABELS[lang][body.kind]),
-            Text(body.department or "—"),
-            Text(body.region),
-            Text(body.code or "—"),
+            data_text(body.name),
+            data_text(KIND_LABELS[lang][body.kind]),
+            data_text(body.department or "—"),
+            data_text(body.region),
+            data_text(body.code or "—"),
             Text(_inhabitants(body.population, lang)),
         )
 
     summary = Text("\n" if vintage else "")  # the caption under the bodies takes the blank line: give it back
-    summary.append(shown.summary_title, style="bold")
+    summary.append(visible(shown.summary_title), style="bold")
     summary.append("\n\n")
-    summary.append(shown.summary)
+    summary.append(visible(shown.summary))
     return Panel(
         Group(facts, bodies, summary),
-        title=Text(shown.title, style="bold"),
-        subtitle=Text(shown.id, style="dim"),
+        title=data_text(shown.title, style="bold"),
+        subtitle=data_text(shown.id, style="dim"),
         box=box.ROUNDED,
         padding=(1, 2),
     )
@@ -650,7 +699,7 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
     largest = max((sum(counts.values()) for counts in figures.by_category.values()), default=0)
     for category, counts in figures.by_category.items():
         per_level = [counts.get(level, 0) for level in LEVELS]
-        categories.add_row(Text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
+        categories.add_row(data_text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
 
     kinds = _table(title=words["by_kind"], caption=words["kind_note"])
     kinds.caption_justify = "left"
@@ -704,7 +753,6 @@ def counts(table: CountTable, document: object, out: Output) -> None:
 
 def counts_table(table: CountTable) -> Table:
     """A table of ``stats --by`` with a bar of each row's first count (its total in a cross-table)."""
-    from rich.text import Text
 
     view = _table(title=table.title, caption=table.note)
     for position, label in enumerate(table.head):
@@ -712,7 +760,7 @@ def counts_table(table: CountTable) -> Table:
     view.add_column("")
     largest = max((int(cells[table.labels]) for cells in table.rows), default=0)
     for cells in table.rows:
-        view.add_row(*(Text(str(cell)) for cell in cells), bar(int(cells[table.labels]), largest))
+        view.add_row(*(data_text(str(cell)) for cell in cells), bar(int(cells[table.labels]), largest))
     return view
 
 
@@ -750,12 +798,11 @@ def _count_table(title: str | None, label: str, lang: Lang) -> Table:
 
 
 def _add_counts(table: Table, counts: Iterable[tuple[str, int]]) -> None:
-    from rich.text import Text
 
     rows = list(counts)
     largest = max((count for _, count in rows), default=0)
     for name, count in rows:
-        table.add_row(Text(name), str(count), bar(count, largest))
+        table.add_row(data_text(name), str(count), bar(count, largest))
 
 
 # ---------------------------------------------------------------- values
@@ -796,10 +843,15 @@ def check_can_write(chosen: Format, output: Path | None) -> None:
         )
 
 
-def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) -> None:
-    """``export`` and ``stats --format``: the data to standard output as it is, or to ``output`` atomically.
+def exported(
+    data: str | bytes, output: Path | None, what: str, chosen: Format, *, protected: Sequence[Path] = ()
+) -> None:
+    """``export`` and ``stats --format``: the data to standard output as it is, or to ``output``.
 
-    ``what`` says what was written ("38 awards", "1 table") in the notice.
+    ``output`` is replaced atomically if it is a file, written in place if it
+    is a FIFO, a device or ``/dev/stdout`` (see :mod:`territoria_cli.files`);
+    ``protected`` files (the store read) are never overwritten. ``what`` says
+    what was written ("38 awards", "1 table") in the notice.
     """
     from territoria_cli.formats import output_is_stdout
 
@@ -808,24 +860,24 @@ def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) 
         if isinstance(data, bytes):
             write_bytes(data)
         else:
-            write_exact(data)
+            # On a terminal a person reads the export: its control characters are shown, not obeyed.
+            write_exact(visible(data) if _stdout_is_terminal_device() else data)
         return
     assert output is not None
-    from territoria_cli.files import atomic_write_bytes, atomic_write_text
+    from territoria_cli.files import write_output
 
-    if isinstance(data, bytes):
-        atomic_write_bytes(output, data)
-    else:
-        atomic_write_text(output, data)
-    notice(_("Exported {what} to {file} ({format}).").format(what=what, file=output, format=chosen.name))
+    write_output(output, data, protected=protected)
+    notice(_("Exported {what} to {file} ({format}).").format(what=what, file=visible(str(output)), format=chosen.name))
 
 
 def imported(target: Path, report: ImportReport) -> None:
     """``import``: one line saying what changed in the store, then the bodies left without code or population."""
     print(
-        _("{store}: {added} added, {replaced} replaced, {unchanged} unchanged.").format(
-            store=target, added=len(report.added), replaced=len(report.replaced), unchanged=len(report.unchanged)
+        visible(
+            _("{store}: {added} added, {replaced} replaced, {unchanged} unchanged.").format(
+                store=target, added=len(report.added), replaced=len(report.replaced), unchanged=len(report.unchanged)
+            )
         )
     )
     for line in report.incomplete:
-        print(_("Note: {line}").format(line=line))
+        print(visible(_("Note: {line}").format(line=line)))
