@@ -100,6 +100,7 @@ def pinned_cli_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: py
     """
     for name in (
         "TERRITORIA_DB",
+        "TERRITORIA_SYNONYMS",
         "TERRITORIA_LANG",
         "TERRITORIA_FORCE_TTY",
         "NO_COLOR",

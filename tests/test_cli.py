@@ -358,8 +358,8 @@ def test_search_finds_reboisement_with_a_snippet_of_the_summary():
     assert result.exit_code == 0, result.output
     table = rows(result.stdout)
     assert table[0][:2] == ["2017-allauch-journees-de-reboisement", "Or"]
-    assert all(len(row) == 5 for row in table)
-    assert table[0][4].startswith("La commune")
+    assert all(len(row) == 6 for row in table)
+    assert table[0][4].startswith("La commune") and table[0][5] == "1/1"
 
 
 def test_piped_snippets_mark_matches_with_double_asterisks():
@@ -367,19 +367,20 @@ def test_piped_snippets_mark_matches_with_double_asterisks():
     assert table and all("**feux**" in row[4].lower() for row in table)
 
 
-def test_search_ignores_accents_and_case_and_matches_word_beginnings():
+def test_search_ignores_accents_and_case_and_finds_inflections():
     velo = [row[0] for row in rows(run("search", "velo").stdout)]
     assert "2017-saverdun-recup-velos-en-liberte" in velo
     assert rows(run("search", "ÉCOLE").stdout) == rows(run("search", "ecole").stdout)
-    # "velo" begins no word of "développement"
+    # "velo" finds "vélos" and never "développement"
     for doc in json.loads(run("search", "velo", "--json").stdout):
         text = " ".join([doc["title"], doc["summary_title"], doc["summary"]]).lower()
         assert "vélo" in text or "velo" in text
 
 
 def test_search_phrase_filters_limit_and_json():
-    assert rows(run("search", "moustique tigre").stdout)
-    assert rows(run("search", '"moustique tigre"').stdout) == rows(run("search", "moustique tigre").stdout)
+    phrase = rows(run("search", '"moustique tigre"').stdout)
+    assert [row[0] for row in phrase] == ["2017-marseille-pieges-a-moustique"]
+    assert phrase[0][0] == rows(run("search", "moustique tigre").stdout)[0][0]
     gold = json.loads(run("search", "commune", "--level", "or", "--json").stdout)
     assert gold and {doc["level"] for doc in gold} == {"or"}
     assert len(lines(run("search", "commune", "--limit", "2").stdout)) == 2
@@ -390,13 +391,80 @@ def test_search_ranks_a_title_hit_first():
     assert "reboisement" in table[0][3].lower()
 
 
-def test_search_without_result_suggests_close_words_and_succeeds():
+def test_search_corrects_a_typo_and_says_so():
     result = run("search", "reboisemant")
     assert result.exit_code == 0
+    assert rows(result.stdout)[0][0] == "2017-allauch-journees-de-reboisement"
+    assert "Résultats pour reboisement ('reboisemant' ne figure dans aucun prix)." in result.stderr
+    english = run("search", "reboisemant", "--lang", "en")
+    assert "Results for reboisement ('reboisemant' is in no award)." in english.stderr
+
+
+def test_search_without_result_suggests_close_words_and_succeeds():
+    result = run("search", "reboisementxyz")  # three letters away: too far to be corrected
+    assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No award matches 'reboisemant'." in result.stderr
+    assert "No award matches 'reboisementxyz'." in result.stderr
     assert "Did you mean: reboisement" in result.stderr
     assert json.loads(run("search", "zzzqqq", "--json").stdout) == []
+
+
+def test_search_any_word_ranked_with_words_matched():
+    table = rows(run("search", "aide", "aux", "personnes", "âgées").stdout)
+    assert table[0][0] in {"2017-belfort-bancs-et-amenagements", "2017-onet-le-chateau-bien-vieillir-ensemble"}
+    matched = [row[5] for row in table]
+    assert matched == sorted(matched, reverse=True) and matched[0] == "2/3" and matched[-1] == "1/3"
+    either = {row[0] for row in rows(run("search", "vélo", "OR", "bicyclette").stdout)}
+    assert either == {"2017-saverdun-recup-velos-en-liberte"}
+
+
+def test_search_json_adds_score_matched_words_and_snippet():
+    (hit,) = json.loads(run("search", "velo", "--json").stdout)
+    assert hit["id"] == "2017-saverdun-recup-velos-en-liberte"
+    assert hit["score"] > 0 and hit["matched"] == ["velo"] and (hit["matched_words"], hit["query_words"]) == (1, 1)
+    assert [hit["snippet"][start:end] for start, end in hit["highlights"]] == ["vélos"]
+
+
+def test_search_synonyms_from_a_user_file(tmp_path):
+    mine = tmp_path / "mine.txt"
+    mine.write_text("zorglub, reboisement\n", encoding="utf-8")
+    assert rows(run("search", "zorglub").stdout) == []
+    assert (
+        rows(run("search", "zorglub", "--synonyms", str(mine)).stdout)[0][0] == "2017-allauch-journees-de-reboisement"
+    )
+    via_env = run("search", "zorglub", env={"TERRITORIA_SYNONYMS": str(mine)})
+    assert rows(via_env.stdout)[0][0] == "2017-allauch-journees-de-reboisement"
+    broken = tmp_path / "broken.txt"
+    broken.write_text("seul\n", encoding="utf-8")
+    result = run("search", "x", "--synonyms", str(broken))
+    assert result.exit_code == 2 and "broken.txt, line 1" in result.stderr
+    missing = run("search", "x", "--synonyms", str(tmp_path / "none.txt"))
+    assert missing.exit_code == 2 and "cannot read synonym file" in missing.stderr
+
+
+@pytest.mark.parametrize("query", ["les des", "title:x", "AND(", "*"])
+def test_search_hostile_queries_get_clean_answers(query):
+    result = run("search", query)
+    assert result.exit_code in (0, 2) and "Traceback" not in result.stderr
+    assert result.exit_code == 0 or result.stderr.startswith("Error: ")
+
+
+# ---------------------------------------------------------------- similar
+
+
+def test_similar_lists_the_closest_awards_with_the_words_they_share():
+    table = rows(run("similar", "2017-allauch-journees-de-reboisement", "--limit", "3").stdout)
+    assert len(table) == 3 and "2017-allauch-journees-de-reboisement" not in [row[0] for row in table]
+    assert all(len(row) == 5 and row[4] for row in table)
+    documents = json.loads(run("similar", "2017-allauch", "--json", "--level", "or").stdout)
+    assert documents and {doc["level"] for doc in documents} == {"or"} and all(doc["shared"] for doc in documents)
+    unknown = run("similar", "2017-nowhere")
+    assert unknown.exit_code == 1 and "no award with id" in unknown.stderr
+
+
+def test_similar_in_a_terminal_names_the_source():
+    result = run("similar", "2017-allauch", env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "140"})
+    assert result.exit_code == 0 and "Proches de 2017-allauch-journees-de-reboisement" in result.stdout
 
 
 def test_search_in_a_terminal_shows_rank_and_snippet():

@@ -8,15 +8,14 @@ import sys
 import pytest
 
 import territoria_cli
-from territoria_cli.search import search
 
 
 def test_a_python_user_gets_the_same_queries_as_the_command_line():
-    from territoria_cli import build_filters, compute_stats, load_awards, packaged_store_path, parse_query, to_csv
+    from territoria_cli import build_filters, compute_stats, load_awards, packaged_store_path, search_awards, to_csv
 
     awards = load_awards(packaged_store_path())
     gold = build_filters(awards, levels=["OR"])
-    hits = search(awards, parse_query(["velo"]), gold)
+    hits = search_awards(awards, ["velo"], gold).hits
     assert [hit.award.id for hit in hits] == ["2017-saverdun-recup-velos-en-liberte"]
     assert compute_stats(awards).by_level == {"or": 22, "argent": 6, "bronze": 10}
     assert to_csv(hits and [hits[0].award], ["id"]).splitlines()[1] == "2017-saverdun-recup-velos-en-liberte"

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from territoria_cli import views
 from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS
-from territoria_cli.search import parse_query, search
+from territoria_cli.search import search_awards
 from territoria_cli.stats import compute_stats
 
 WIDTH = 120
@@ -62,7 +62,7 @@ def test_data_is_never_read_as_markup(make_award):
 
 
 def test_search_hits_highlight_the_matches_with_a_style(real_awards):
-    hits = search(real_awards, parse_query(["feux"]))
+    hits = search_awards(real_awards, ["feux"]).hits
     table = views.hits_table(hits, "fr")
     text = draw(table)
     assert "#" in text and hits[0].award.title in text and hits[0].award.id in text
@@ -163,10 +163,21 @@ def test_award_rows_give_the_default_columns(real_awards):
 
 
 def test_hit_rows_mark_the_matched_words(real_awards):
-    hit = search(real_awards, parse_query(["feux"]))[0]
+    hit = search_awards(real_awards, ["feux"]).hits[0]
     cells = views.hit_row(hit, "fr")
     assert cells[:2] == [hit.award.id, LEVEL_LABELS["fr"][hit.award.level]]
-    assert "**feux**" in cells[4].lower() and len(cells) == 5
+    assert "**feux**" in cells[4].lower() and cells[5] == "1/1" and len(cells) == 6
+
+
+def test_several_word_hits_say_how_many_words_matched(real_awards):
+    hits = search_awards(real_awards, ["feux", "zèbre", "collines"]).hits
+    assert hits[0].award.id == "2017-allauch-journees-de-reboisement"
+    assert views.words_matched(hits[0], "fr") == "2 mots sur 3"
+    assert views.words_matched(hits[0], "en") == "2 words of 3"
+    assert "2 mots sur 3" in draw(views.hits_table(hits, "fr"))
+    document = views.hit_document(hits[0])
+    assert (document["matched"], document["matched_words"], document["query_words"]) == (["feux", "collines"], 2, 3)
+    assert all(document["snippet"][start:end].lower() in {"feux", "collines"} for start, end in document["highlights"])
 
 
 def test_award_text_has_one_line_per_body_then_the_summary(real_awards):

@@ -41,6 +41,7 @@ from territoria_cli.options import (
     completing,
     with_filters,
 )
+from territoria_cli.search import SYNONYMS_ENV_VAR
 from territoria_cli.store import STORE_ENV_VAR
 
 PROGRAM = "territoria"
@@ -250,14 +251,20 @@ Examples:
 \b
   {PROGRAM} search reboisement
   {PROGRAM} search velo            (finds "Récup'vélos", not "développement")
+  {PROGRAM} search aide aux personnes âgées
   {PROGRAM} search '"moustique tigre"'
-  {PROGRAM} search ecole --level or --json
+  {PROGRAM} search vélo OR bicyclette --level or --json
 
-Every term must match, as a whole word or the beginning of one; accents and
-case are ignored; quotes keep a phrase together. Piped, each hit is one line:
-{", ".join(views.SEARCH_COLUMNS)}, snippet, separated by tabs, best first, with the
-matched words of the snippet between {views.SEARCH_HIGHLIGHT} and {views.SEARCH_HIGHLIGHT}. No match: a message and
-suggestions on stderr, exit code 0.""",
+French as people type it: accents, case, plurals, elisions (l'eau) and stop
+words don't matter; synonyms count (aînés finds seniors); a word in no award
+is corrected to the closest words that are. Awards matching every word come
+first, then those matching some ("2 mots sur 3"); quotes keep a phrase
+together; OR gives alternatives. Piped, each hit is one line:
+{", ".join(views.SEARCH_COLUMNS)}, snippet, matched/total words, separated by
+tabs, best first, with the matched words of the snippet between
+{views.SEARCH_HIGHLIGHT} and {views.SEARCH_HIGHLIGHT}. Synonyms: a file in the Solr format with
+--synonyms or {SYNONYMS_ENV_VAR}. No match: a message and suggestions on
+stderr, exit code 0.""",
 )
 @with_filters
 def search_awards(
@@ -265,14 +272,54 @@ def search_awards(
     terms: Annotated[list[str], typer.Argument(metavar="TERMS...", help='Words or "quoted phrases" to find.')],
     limit: LimitOption = None,
     as_json: JsonOption = False,
+    synonyms: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--synonyms",
+            metavar="FILE",
+            help=f"More synonyms, in the Solr format (repeatable; also {SYNONYMS_ENV_VAR}).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     lang: LangOption = "fr",
 ) -> None:
-    """Find awards by words in their title, summary, laureate or category."""
+    """Find awards by what they are about: words of their title, summary, laureate or category."""
     from territoria_cli.search import search_store
 
-    found = search_store(store.resolve_store_path(db), terms, filters, limit=limit)
+    found = search_store(store.resolve_store_path(db), terms, filters, limit=limit, synonym_files=synonyms or ())
     views.hits(found, terms, views.Output(lang, as_json))
+
+
+@app.command(
+    "similar",
+    epilog=f"""\
+Examples:
+
+\b
+  {PROGRAM} similar 2017-allauch-journees-de-reboisement
+  {PROGRAM} similar 2017-belfort --limit 3      (a unique beginning of an id is enough)
+  {PROGRAM} similar 2017-belfort --kind commune --json
+
+The initiatives closest to one: those sharing its most telling words, by
+BM25 over the analysed text. Piped, each award is one line:
+{", ".join(views.SEARCH_COLUMNS)}, shared words, separated by tabs, closest
+first. An unknown id is an error (exit code 1) that suggests close ids.""",
+)
+@with_filters
+def similar(
+    filters: FilterValues,
+    award_id: Annotated[str, typer.Argument(metavar="ID", help="The award's id, as printed by list and search.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N awards.")] = 10,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    lang: LangOption = "fr",
+) -> None:
+    """Find the initiatives closest to one award: new leads on the same subject."""
+    from territoria_cli.search import similar_store
+
+    result = similar_store(store.resolve_store_path(db), award_id, filters, limit=limit)
+    views.similar(result, views.Output(lang, as_json))
 
 
 @app.command(

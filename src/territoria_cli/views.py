@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from territoria_cli.formats import Format
-    from territoria_cli.search import Found, Hit
+    from territoria_cli.search import Found, Hit, SimilarResult
     from territoria_cli.stats import Stats
     from territoria_cli.stats import Table as CountTable
     from territoria_cli.store import ImportReport
@@ -70,6 +70,11 @@ WORDS: dict[Lang, dict[str, str]] = {
         "one_body": "collectivité",
         "bodies": "collectivités",
         "vintage": "population municipale {population}, INSEE (COG {cog})",
+        "words_matched": "{matched} mots sur {total}",
+        "one_word_matched": "{matched} mot sur {total}",
+        "results_for": "Résultats pour {words} ({typed} ne figure dans aucun prix).",
+        "shared": "En commun",
+        "similar_to": "Proches de {id}",
     },
     "en": {
         "rank": "#",
@@ -79,6 +84,11 @@ WORDS: dict[Lang, dict[str, str]] = {
         "one_body": "public body",
         "bodies": "public bodies",
         "vintage": "{population} municipal population, INSEE (COG {cog})",
+        "words_matched": "{matched} words of {total}",
+        "one_word_matched": "{matched} word of {total}",
+        "results_for": "Results for {words} ({typed} is in no award).",
+        "shared": "Shared",
+        "similar_to": "Close to {id}",
     },
 }
 
@@ -249,24 +259,54 @@ SEARCH_HIGHLIGHT = "**"
 
 
 def hits(found: Found, terms: Sequence[str], out: Output) -> None:
-    """``search``: JSON documents, a ranked table, or one row per hit; suggestions when nothing matched."""
+    """``search``: JSON hits, a ranked table, or one row per hit; corrections and suggestions on stderr."""
     from territoria_cli.text import quoted
 
+    for typed, replacements in found.corrections.items():
+        notice(WORDS[out.lang]["results_for"].format(words=", ".join(replacements), typed=quoted(typed)))
     if out.as_json:
-        write(_awards_json(hit.award for hit in found.hits))
+        write(json_text([hit_document(hit) for hit in found.hits]))
     elif not found.hits:
         notice(f"No award matches {quoted(' '.join(terms))}.")
-        close = found.suggestions()
-        if close:
-            notice(f"Did you mean: {', '.join(close)}?")
+        if found.suggestions:
+            notice(f"Did you mean: {', '.join(found.suggestions)}?")
     elif for_people():
         display(hits_table(found.hits, out.lang))
     else:
         write(plain_rows(hit_row(hit, out.lang) for hit in found.hits))
 
 
+def words_matched(hit: Hit, lang: Lang) -> str:
+    """ "3 mots sur 4": how many of the query's words the hit matched."""
+    key = "one_word_matched" if hit.matched_words <= 1 else "words_matched"
+    return WORDS[lang][key].format(matched=hit.matched_words, total=hit.total_words)
+
+
+def hit_document(hit: Hit) -> dict[str, Any]:
+    """``search --json``: the award's fields, then its score, the query words it matched and its snippet.
+
+    ``snippet`` is the excerpt as plain text and ``highlights`` the
+    ``[start, end)`` character ranges of the matched words in it.
+    """
+    text, highlights, cursor = [], [], 0
+    for part, matched in hit.snippet:
+        if matched:
+            highlights.append([cursor, cursor + len(part)])
+        text.append(part)
+        cursor += len(part)
+    return {
+        **hit.award.to_document(),
+        "score": round(hit.score, 4),
+        "matched": list(hit.matched),
+        "matched_words": hit.matched_words,
+        "query_words": hit.total_words,
+        "snippet": "".join(text),
+        "highlights": highlights,
+    }
+
+
 def hits_table(found: Sequence[Hit], lang: Lang) -> Table:
-    """Search results, best first: the title, the id and the summary snippet."""
+    """Search results, best first: the title, the id, the summary snippet and, for several words, how many matched."""
     from rich.text import Text
 
     labels = FIELD_LABELS[lang]
@@ -279,6 +319,8 @@ def hits_table(found: Sequence[Hit], lang: Lang) -> Table:
         award = _title_and_id(hit.award)
         award.append("\n")
         award.append_text(snippet(hit.snippet))
+        if hit.total_words > 1:
+            award.append("\n" + words_matched(hit, lang), style="dim")
         table.add_row(str(rank), medal(hit.award.level, lang), Text(hit.award.laureate), award)
     return table
 
@@ -294,9 +336,46 @@ def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
 
 
 def hit_row(hit: Hit, lang: Lang) -> list[str]:
-    """Piped: id, level, laureate, title, then the snippet with its matches between ``**``."""
-    marked = "".join(f"{SEARCH_HIGHLIGHT}{text}{SEARCH_HIGHLIGHT}" if matched else text for text, matched in hit.snippet)
-    return [*row(hit.award, SEARCH_COLUMNS, lang), marked]
+    """Piped: id, level, laureate, title, the snippet with its matches between ``**``, then "matched/total" words."""
+    marked = "".join(
+        f"{SEARCH_HIGHLIGHT}{text}{SEARCH_HIGHLIGHT}" if matched else text for text, matched in hit.snippet
+    )
+    return [*row(hit.award, SEARCH_COLUMNS, lang), marked, f"{hit.matched_words}/{hit.total_words}"]
+
+
+# ---------------------------------------------------------------- similar
+
+
+def similar(result: SimilarResult, out: Output) -> None:
+    """``similar``: JSON hits, a ranked table, or one row per award (id, level, laureate, title, shared words)."""
+    if out.as_json:
+        write(json_text([{**hit.award.to_document(), "score": round(hit.score, 4), "shared": list(hit.shared)}
+                         for hit in result.hits]))  # fmt: skip
+    elif not result.hits:
+        notice(f"No award is close to {result.source.id}.")
+    elif for_people():
+        display(similar_table(result, out.lang))
+    else:
+        write(plain_rows([*row(hit.award, SEARCH_COLUMNS, out.lang), ", ".join(hit.shared)] for hit in result.hits))
+
+
+def similar_table(result: SimilarResult, lang: Lang) -> Table:
+    """The closest awards, best first, with the words they share with the source."""
+    from rich.text import Text
+
+    labels = FIELD_LABELS[lang]
+    table = _table(
+        title=WORDS[lang]["similar_to"].format(id=result.source.id), caption=count_of_awards(len(result.hits), lang)
+    )
+    table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
+    table.add_column(labels["level"], no_wrap=True)
+    table.add_column(labels["laureate"], ratio=1)
+    table.add_column(WORDS[lang]["award"], ratio=3)
+    table.add_column(WORDS[lang]["shared"], ratio=2)
+    for rank, hit in enumerate(result.hits, 1):
+        table.add_row(str(rank), medal(hit.award.level, lang), Text(hit.award.laureate), _title_and_id(hit.award),
+                      Text(", ".join(hit.shared)))  # fmt: skip
+    return table
 
 
 # ---------------------------------------------------------------- show

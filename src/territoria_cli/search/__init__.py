@@ -1,38 +1,102 @@
-"""The search behind ``territoria search``: one call, :func:`search_store`, which owns its index.
+"""The search behind ``territoria search`` and ``territoria similar``: French full text on a tantivy index.
 
-Callers give a store, the terms as typed and the filters; they get the hits,
-best first, and, when nothing matched, words that do occur ("did you mean").
-How the store is indexed and where the index is cached is this package's
-business: today's engine is :mod:`territoria_cli.search.substring`.
+Entry points (each opens, or builds, the store's index itself; callers never
+handle an index):
 
-Library users may also call the engine on awards they hold::
+* :func:`search_store` — the awards matching what the user typed, best first,
+  with what to tell the user (corrections, "did you mean");
+* :func:`similar_store` — the awards closest to one award, with the words they share;
+* :func:`search_awards` — the same search over awards a Python user holds (an
+  index built in memory, nothing cached).
 
-    from territoria_cli.search import parse_query, search
-
-    hits = search(awards, parse_query(["velo"]))
+A warm search reads only the index (kept in the user's cache folder, keyed to
+the store's identity, see :mod:`.index`), never the store, unless a filter
+must be checked against the store's names (``--category``, ``--region``,
+``--sponsor``). The parts: :mod:`.analysis` (the one French analyzer, query
+parsing), :mod:`.synonyms` (Solr-format synonym files), :mod:`.index` (the
+schema, building and caching), :mod:`.engine` (query meaning, ranking,
+corrections, snippets), :mod:`.similar` (more-like-this).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from territoria_cli.filters import NO_FILTERS, Filters, FilterValues, build_filters
-from territoria_cli.search.substring import Hit, Query, SearchIndex, make_snippet, parse_query, search, suggest
+from territoria_cli.model import Award
 
-__all__ = ["Found", "Hit", "Query", "SearchIndex", "make_snippet", "parse_query", "search", "search_store", "suggest"]
+if TYPE_CHECKING:
+    from territoria_cli.search.engine import Found, Hit, QueryError, make_snippet
+    from territoria_cli.search.similar import SimilarHit, SimilarResult
+    from territoria_cli.search.synonyms import SynonymError, Synonyms
+
+__all__ = [
+    "Found",
+    "Hit",
+    "QueryError",
+    "SimilarHit",
+    "SimilarResult",
+    "SynonymError",
+    "make_snippet",
+    "search_awards",
+    "search_store",
+    "similar_store",
+]
+
+#: Names re-exported from the modules that define them, loaded on first use (PEP 562): the command
+#: line imports this package for ``SYNONYMS_ENV_VAR`` (its help) without loading the engine.
+_EXPORTS = {
+    "Found": "engine",
+    "Hit": "engine",
+    "QueryError": "engine",
+    "SimilarHit": "similar",
+    "SimilarResult": "similar",
+    "make_snippet": "engine",
+    "SynonymError": "synonyms",
+}
 
 
-class Found:
-    """What a search found: ``hits``, best first, and :meth:`suggestions` for when there are none."""
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'territoria_cli.search' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"territoria_cli.search.{module}"), name)
 
-    def __init__(self, hits: list[Hit], suggestions: Callable[[], list[str]]) -> None:
-        self.hits = hits
-        self._suggestions = suggestions
 
-    def suggestions(self) -> list[str]:
-        """Words of the store close to the query's unknown words; computed only when asked (it costs)."""
-        return self._suggestions()
+#: Environment variable naming more synonym files (``os.pathsep``-separated), read by :mod:`.synonyms`.
+SYNONYMS_ENV_VAR = "TERRITORIA_SYNONYMS"
+
+#: Filters whose typed values are resolved against the names the store holds (so they need the store).
+_FILTERS_READING_THE_STORE = frozenset({"categories", "regions", "sponsors"})
+
+
+def _synonyms(synonym_files: Sequence[Path], use_cache: bool) -> Synonyms:
+    from territoria_cli.search import synonyms
+    from territoria_cli.search.index import cache_root
+
+    try:
+        folder = cache_root() if use_cache else None
+    except Exception:  # noqa: BLE001 - platformdirs could not tell: no cache, as documented
+        folder = None
+    return synonyms.load(synonyms.synonym_files(synonym_files), folder)
+
+
+def _filters(store: Path, filters: FilterValues | Filters) -> Filters:
+    """The filters read; the store is loaded only for those whose values are the store's names."""
+    if isinstance(filters, Filters):
+        return filters
+    given = {name: value for name, value in filters.items() if value not in (None, (), [])}
+    if not given:
+        return NO_FILTERS
+    awards: Sequence[Award] = ()
+    if _FILTERS_READING_THE_STORE & set(given):
+        from territoria_cli.store import load_awards
+
+        awards = load_awards(store)
+    return build_filters(awards, **given)
 
 
 def search_store(
@@ -41,21 +105,74 @@ def search_store(
     filters: FilterValues | Filters = NO_FILTERS,
     *,
     limit: int | None = None,
+    synonym_files: Sequence[Path] = (),
+    use_cache: bool = True,
 ) -> Found:
-    """Search the store at ``store`` for ``terms`` as typed (words and "quoted phrases").
+    """Search the store at ``store`` for ``terms`` as typed (words, "quoted phrases", ``OR``).
 
     ``filters`` is what the user typed for them (see
-    :func:`territoria_cli.filters.build_filters`) or a :class:`Filters`.
-    Raises :class:`territoria_cli.errors.UsageError` for a query without a word
-    (before reading the store) or a bad filter, and
+    :func:`territoria_cli.filters.build_filters`) or a :class:`Filters`;
+    ``synonym_files`` adds the user's synonym files to the packaged one and
+    ``$TERRITORIA_SYNONYMS``. Raises :class:`UsageError` (:class:`QueryError`,
+    :class:`SynonymError`) for a query with nothing to search, a bad synonym
+    file or a bad filter, before reading the store; and
     :class:`territoria_cli.errors.StoreError` for an unusable store.
     """
-    from territoria_cli.store import load_awards
+    from territoria_cli.search import analysis
+    from territoria_cli.search.engine import Engine, QueryError, run_search
 
-    query = parse_query(terms)
-    awards = load_awards(store)
+    text = " ".join(terms)
+    if not analysis.parse(text):
+        raise QueryError(f"nothing to search for in {_shown(text)}: give at least one word")
+    synonyms = _synonyms(synonym_files, use_cache)
+    engine = Engine.for_store(store, synonyms, use_cache=use_cache)
+    return run_search(engine, text, _filters(store, filters), limit)
+
+
+def search_awards(
+    awards: Sequence[Award],
+    terms: Sequence[str],
+    filters: FilterValues | Filters = NO_FILTERS,
+    *,
+    limit: int | None = None,
+    synonym_files: Sequence[Path] = (),
+) -> Found:
+    """:func:`search_store` over ``awards`` held in memory (indexed for this call only)."""
+    from territoria_cli.search.engine import Engine, run_search
+    from territoria_cli.search.index import build_in_memory
+
     if not isinstance(filters, Filters):
         filters = build_filters(awards, **filters)
-    index = SearchIndex.for_store(store, awards)
-    hits = search(awards, query, filters, index=index)[:limit]
-    return Found(hits, lambda: suggest(awards, query, index=index))
+    engine = Engine(build_in_memory(awards), _synonyms(synonym_files, use_cache=False))
+    return run_search(engine, " ".join(terms), filters, limit)
+
+
+def similar_store(
+    store: Path,
+    award_id: str,
+    filters: FilterValues | Filters = NO_FILTERS,
+    *,
+    limit: int | None = 10,
+    use_cache: bool = True,
+) -> SimilarResult:
+    """The awards of the store closest to ``award_id`` (a unique beginning of an id is enough).
+
+    Raises :class:`territoria_cli.errors.Failure` for an unknown or ambiguous id, as ``show`` does.
+    """
+    from territoria_cli.filters import find_award
+    from territoria_cli.search.engine import Engine
+    from territoria_cli.search.similar import run_similar
+    from territoria_cli.store import load_awards
+
+    awards = load_awards(store)
+    source = find_award(awards, award_id)
+    if not isinstance(filters, Filters):
+        filters = build_filters(awards, **filters)
+    engine = Engine.for_store(store, _synonyms((), use_cache), use_cache=use_cache, awards=awards)
+    return run_similar(engine, source.id, filters, limit)
+
+
+def _shown(text: str) -> str:
+    from territoria_cli.text import quoted
+
+    return quoted(text)

@@ -1,0 +1,79 @@
+"""Search at scale: the first search after the store changed (index build) and warm searches, 10k and 100k awards.
+
+    python3 benchmarks/search_scale.py [--sizes 10000 100000] [--runs 5] [--query reboisement]
+
+Each measurement is a fresh Python process calling the library's search entry
+point (no command-line layer), with ``XDG_CACHE_HOME`` in a scratch folder so
+the user's cache is untouched; peak memory is that process's maximum RSS.
+The stores are the benchmark's scaled stores (real awards resampled with new
+ids and years, :mod:`harness.stores`). Targets (issue 13): warm search at
+100,000 awards <= 0.3 s and <= 200 MiB; first search at 10,000 <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from harness.stores import load_awards, scale_awards, write_tinydb  # noqa: E402
+
+REPOSITORY = HERE.parent
+CHILD = """
+import resource, sys, time
+from pathlib import Path
+start = time.perf_counter()
+from territoria_cli.search import search_store
+found = search_store(Path(sys.argv[1]), sys.argv[2:])
+hits = found.hits
+elapsed = time.perf_counter() - start
+print(elapsed, len(hits), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def measure(store: Path, query: list[str], cache: Path) -> tuple[float, int, float]:
+    environment = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    output = subprocess.run(
+        [sys.executable, "-c", CHILD, str(store), *query], env=environment, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(output[0]), int(output[1]), float(output[2])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--query", nargs="+", default=["reboisement"])
+    arguments = parser.parse_args()
+    base = load_awards(REPOSITORY / "data" / "awards.json")
+    with tempfile.TemporaryDirectory(prefix="territoria-search-scale-") as scratch:
+        for size in arguments.sizes:
+            store = Path(scratch) / f"awards-{size}.json"
+            write_tinydb(store, scale_awards(base, size))
+            cache = Path(scratch) / f"cache-{size}"
+            cold = [
+                measure(store, arguments.query, Path(f"{cache}-cold-{run}")) for run in range(min(3, arguments.runs))
+            ]
+            measure(store, arguments.query, cache)  # build once
+            warm = [measure(store, arguments.query, cache) for _ in range(arguments.runs)]
+            print(
+                f"{size:>7} awards ({store.stat().st_size / 2**20:.0f} MiB store), {' '.join(arguments.query)!r}: "
+                f"first search {statistics.median(t for t, _, _ in cold):.2f} s, "
+                f"peak {max(m for _, _, m in cold):.0f} MiB; "
+                f"warm {statistics.median(t for t, _, _ in warm):.3f} s (min {min(t for t, _, _ in warm):.3f}), "
+                f"peak {max(m for _, _, m in warm):.0f} MiB; {warm[0][1]} hits"
+            )
+            time.sleep(0.1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
