@@ -5,13 +5,16 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from territoria_cli import files
-from territoria_cli.files import OutputError, atomic_write_text
+from territoria_cli.files import OutputError, atomic_write_text, write_output
 
 running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -156,3 +159,98 @@ def test_text_the_encoding_cannot_hold_is_a_clear_error_and_writes_nothing(tmp_p
     with pytest.raises(OutputError, match="cannot be written in ascii"):
         atomic_write_text(tmp_path / "export.csv", "Élancourt", encoding="ascii")
     assert names_in(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- outputs that are not regular files (issue 12)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/fd are POSIX")
+def test_an_existing_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    write_output(fifo, "a,b\r\nÉ,1\r\n")
+    reader.join(timeout=10)
+    assert received == ["a,b\r\nÉ,1\r\n".encode()]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert names_in(tmp_path) == ["export.csv"]
+
+
+@pytest.mark.skipif(not running_as_root, reason="creating a device node needs root")
+def test_a_character_device_is_written_into_and_survives(tmp_path: Path) -> None:
+    # A private copy of /dev/null in tmp_path: the real one is never a test target.
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    write_output(device, "x" * 10_000)
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+    assert names_in(tmp_path) == ["null"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/fd are POSIX")
+def test_a_descriptor_path_appends_to_the_open_file_as_the_shell_would(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    log.write_text("old\n", encoding="utf-8")
+    descriptor = os.open(log, os.O_WRONLY | os.O_APPEND)  # what `>> log.txt` gives the command
+    try:
+        write_output(Path(f"/dev/fd/{descriptor}"), "new\n")
+    finally:
+        os.close(descriptor)
+    assert log.read_text(encoding="utf-8") == "old\nnew\n"
+    assert names_in(tmp_path) == ["log.txt"]
+
+
+def test_dev_stdout_is_descriptor_1_and_never_resolved_to_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    written: list[tuple[int, bytes]] = []
+    monkeypatch.setattr(files.os, "write", lambda fd, data: written.append((fd, bytes(data))) or len(data))
+    monkeypatch.setattr(files.os, "fstat", lambda fd: os.stat("."))
+    write_output(Path("/dev/stdout"), "a\n")
+    write_output(Path("/proc/self/fd/2"), "b\n")
+    assert written == [(1, b"a\n"), (2, b"b\n")]
+
+
+def test_a_descriptor_that_is_not_open_is_a_clear_error() -> None:
+    with pytest.raises(OutputError, match="no such open file descriptor"):
+        write_output(Path("/dev/fd/987"), "x")
+
+
+def test_the_store_being_read_is_never_overwritten(tmp_path: Path) -> None:
+    store = tmp_path / "mine.json"
+    store.write_bytes(b"the store")
+    link = tmp_path / "link.json"
+    link.symlink_to(store)
+    for target in (store, link):
+        with pytest.raises(OutputError, match="which an export never overwrites"):
+            write_output(target, "export", protected=[store])
+    assert store.read_bytes() == b"the store"
+
+
+def test_a_file_name_that_is_not_text_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    name = tmp_path / os.fsdecode(b"\xff.json")
+    with pytest.raises(OutputError, match=r"\\xff\.json: the file name is not valid"):
+        atomic_write_text(name, "x")
+    assert names_in(tmp_path) == []
+
+
+def _temporary_file(folder: Path, pid: int, age_seconds: float = 0) -> Path:
+    path = folder / f".store.json.territoria-{pid}-{int(age_seconds)}x.tmp"
+    path.write_bytes(b"half a store")
+    when = time.time() - age_seconds
+    os.utime(path, (when, when))
+    return path
+
+
+def test_a_write_sweeps_the_temporary_files_of_dead_processes_only(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    abandoned = _temporary_file(tmp_path, dead.pid)
+    in_progress = _temporary_file(tmp_path, os.getppid())  # a live process's write
+    forgotten = _temporary_file(tmp_path, os.getppid(), age_seconds=files.STALE_AFTER_SECONDS + 60)
+    unrelated = tmp_path / ".notes.tmp"
+    unrelated.write_text("mine", encoding="utf-8")
+    atomic_write_text(tmp_path / "export.csv", "x")
+    assert not abandoned.exists() and not forgotten.exists()
+    assert in_progress.exists() and unrelated.exists()

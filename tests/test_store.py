@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,7 @@ def test_import_creates_a_store_that_tinydb_reads(tmp_path: Path) -> None:
     text = store.read_text(encoding="utf-8")
     assert text == json.dumps({"awards": {"1": documents[0], "2": documents[1]}}, ensure_ascii=False, indent=2) + "\n"
     assert "Côte d'Azur" in text  # ensure_ascii=False: the store stays readable French
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["mine.json", "mine.json.lock"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mine.json"]  # no lock file left either
 
 
 def test_import_adds_after_the_highest_document_id_and_keeps_other_tables(tmp_path: Path) -> None:
@@ -271,9 +272,7 @@ def test_a_different_award_under_a_stored_id_is_refused(make_store: MakeStore, t
         f"{store}: 1 imported award(s) differ from the award stored under the same id: 2099-b; "
         "nothing was imported (re-run with --replace to overwrite them)"
     )
-    after = snapshot(tmp_path)
-    assert after.pop("store.json.lock")[0] == b""  # the conflict is found under the lock
-    assert after == before
+    assert snapshot(tmp_path) == before  # the conflict is found under the lock, which leaves no file
 
 
 def test_replace_overwrites_in_place_and_adds_the_rest(make_store: MakeStore) -> None:
@@ -348,7 +347,7 @@ def test_a_failed_write_keeps_the_store_and_leaves_no_temporary_file(
     with pytest.raises(StoreError, match="no space left on the device; nothing was imported"):
         import_awards(store, [award_document("2099-b")])
     assert store.read_bytes() == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["store.json", "store.json.lock"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["store.json"]
 
 
 # --------------------------------------------------------------------------- concurrent imports
@@ -423,3 +422,113 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it(make_store):
     with pytest.raises(StoreError):
         load_awards(path.with_name("missing.json"))
     assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------- issue 12: ids, special files, sizes, encodings, locks
+
+
+def test_ids_that_tinydb_would_fold_together_lose_no_document_on_import(tmp_path: Path) -> None:
+    store = write_json(
+        tmp_path / "it.json",
+        {"awards": {"1": award_document("2099-a"), "01": award_document("2099-b"), "2": award_document("2099-c")}},
+    )
+    assert [award.id for award in load_awards(store)] == ["2099-a", "2099-b", "2099-c"]
+    report = import_awards(store, [award_document("2099-d")])
+    assert report.added == ["2099-d"]
+    assert [document["id"] for document in stored_documents(store)] == ["2099-a", "2099-b", "2099-c", "2099-d"]
+    assert set(json.loads(store.read_text(encoding="utf-8"))["awards"]) == {"1", "2", "3", "4"}
+
+
+def within_seconds(seconds: float, call: Callable[[], Any]) -> BaseException | None:
+    """Run ``call`` in a daemon thread; what it raised, or a failure if it was still blocked after ``seconds``."""
+    import threading
+
+    raised: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+            raised.append(None)
+        except BaseException as error:
+            raised.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not raised:
+        pytest.fail(f"still blocked after {seconds} s")
+    return raised[0]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/fd are POSIX")
+def test_a_fifo_as_store_is_refused_at_once_without_blocking(tmp_path: Path) -> None:
+
+    fifo = tmp_path / "store.json"
+    os.mkfifo(fifo)
+    for read in (load_awards, read_import_file):
+        error = within_seconds(10, lambda read=read: read(fifo))  # opening a FIFO without a writer blocks forever
+        assert isinstance(error, StoreError)
+        assert "is a FIFO, not a" in str(error) and "territoria reads regular files only" in str(error)
+
+
+def test_a_store_over_the_size_limit_is_refused_and_the_error_says_how_to_raise_it(
+    make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store([award_document()])
+    size = store.stat().st_size
+    monkeypatch.setenv("TERRITORIA_MAX_FILE_MB", str(size / 2 / 1_000_000))
+    with pytest.raises(StoreError, match=r"more than the .* MB territoria reads; set TERRITORIA_MAX_FILE_MB=1 "):
+        load_awards(store)
+    monkeypatch.setenv("TERRITORIA_MAX_FILE_MB", "1")
+    assert len(load_awards(store)) == 1
+
+
+def test_a_lone_surrogate_in_a_store_is_a_positioned_error_for_reading_and_importing(tmp_path: Path) -> None:
+    text = json.dumps({"awards": {"1": award_document("2099-a"), "2": award_document("2099-b", title="A\ud800B")}})
+    store = tmp_path / "store.json"
+    store.write_text(text, encoding="ascii")  # json.dumps writes the surrogate as the escape "\ud800"
+    message = r"document 2 \(2099-b\): title holds a lone surrogate \(\\ud800\) at character 2"
+    with pytest.raises(StoreError, match=message):
+        load_awards(store)
+    with pytest.raises(StoreError, match=message):
+        import_awards(store, [award_document("2099-c")])
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps([award_document("2099-c", laureate="X\udc00")]), encoding="ascii")
+    with pytest.raises(StoreError, match=r"award 1 \(2099-c\): laureate holds a lone surrogate"):
+        read_import_file(source)
+
+
+def test_a_surrogate_pair_escape_is_an_emoji_not_an_error(tmp_path: Path) -> None:
+    store = tmp_path / "store.json"
+    store.write_text(json.dumps({"awards": {"1": award_document(title="Vélo 🚲")}}), encoding="ascii")
+    assert load_awards(store)[0].title == "Vélo 🚲"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/fd are POSIX")
+def test_import_into_a_special_file_creates_no_lock_beside_it(tmp_path: Path) -> None:
+
+    fifo = tmp_path / "store.json"
+    os.mkfifo(fifo)
+    error = within_seconds(10, lambda: import_awards(fifo, [award_document()]))
+    assert isinstance(error, StoreError) and "is a FIFO, not a store file" in str(error)
+    assert [path.name for path in tmp_path.iterdir()] == ["store.json"]
+
+
+def test_failed_imports_leave_no_lock_file(make_store: MakeStore, tmp_path: Path) -> None:
+    store = make_store([award_document("2099-a")])
+    failures = [
+        lambda: import_awards(store, [award_document("2099-a", title="Autre")]),  # conflict, found under the lock
+        lambda: import_awards(store, [{"id": "broken"}]),  # invalid, found before
+    ]
+    for fail in failures:
+        with pytest.raises(StoreError):
+            fail()
+        assert [path.name for path in tmp_path.iterdir()] == ["store.json"]
+
+
+def test_a_store_name_that_is_not_text_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+
+    store = tmp_path / os.fsdecode(b"\xff.json")
+    with pytest.raises(StoreError, match=r"\\xff\.json: the file name is not valid .*; nothing was imported"):
+        import_awards(store, [award_document()])
+    assert list(tmp_path.iterdir()) == []

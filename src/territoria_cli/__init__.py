@@ -13,14 +13,15 @@ rooms). A Python user gets the same queries as the command line::
 
 The names below are loaded on first use (PEP 562), so that the command
 line, which imports this package first, starts without the modules a given
-command does not need. The ``search`` function is imported from its module:
-at the package level that name is the module ``territoria_cli.search``.
+command does not need; not even ``typing``, because until ``__main__`` has
+set its signal handlers a Ctrl-C prints a traceback. The ``search`` function
+is imported from its module: at the package level that name is the module
+``territoria_cli.search``.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 __version__ = "0.1.0"
 
@@ -63,7 +64,7 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'territoria_cli' has no attribute {name!r}")

@@ -42,7 +42,7 @@ from territoria_cli.options import (
     with_filters,
 )
 from territoria_cli.search import SYNONYMS_ENV_VAR
-from territoria_cli.store import STORE_ENV_VAR
+from territoria_cli.store import DEFAULT_MAX_FILE_MB, MAX_FILE_ENV_VAR, STORE_ENV_VAR
 
 PROGRAM = "territoria"
 
@@ -87,9 +87,9 @@ class _TerritoriaGroup(TyperGroup):
                 raise
             code = exit_code(error)
             if code is None:
-                _error(f"unexpected {type(error).__name__}: {error} (run '{PROGRAM} --debug …' to see the traceback)")
+                views.error(f"unexpected {type(error).__name__}: {error} (run '{PROGRAM} --debug …' to see the traceback)")
             else:
-                _error(str(error))
+                views.error(str(error))
             raise typer.Exit(code or FAILURE) from None
 
     def main(  # type: ignore[override]
@@ -114,15 +114,11 @@ class _TerritoriaGroup(TyperGroup):
                 raise
             context = getattr(error, "ctx", None)  # usage errors carry the command they are about
             hint = f" (see '{context.command_path} --help')" if context is not None else ""
-            _error(f"{error.format_message()}{hint}")  # type: ignore[attr-defined]
+            views.error(f"{error.format_message()}{hint}")  # type: ignore[attr-defined]
             code = error.exit_code  # type: ignore[attr-defined]
         if not standalone_mode:
             return code
         sys.exit(code or 0)
-
-
-def _error(message: str) -> None:
-    print(f"Error: {message}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:
@@ -156,14 +152,16 @@ structured output.
 
 \b
 Environment:
-  {STORE_ENV_VAR + "=PATH":<24}store file to read (as --db)
-  {LANG_ENV_VAR + "=fr|en":<24}language of labels (as --lang)
-  {views.FORCE_TTY_ENV_VAR + "=1":<24}draw tables even into a pipe
-  {"NO_COLOR=1":<24}no colours
+  {STORE_ENV_VAR + "=PATH":<26}store file to read (as --db)
+  {LANG_ENV_VAR + "=fr|en":<26}language of labels (as --lang)
+  {views.FORCE_TTY_ENV_VAR + "=1":<26}draw tables even into a pipe
+  {MAX_FILE_ENV_VAR + "=MB":<26}largest store or file to import read
+  {"":<26}(default {DEFAULT_MAX_FILE_MB})
+  {"NO_COLOR=1":<26}no colours
 
 \b
 Exit codes: 0 success (no result included), 1 error, 2 usage error,
-130 interrupted."""
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."""
 
 app = typer.Typer(
     name=PROGRAM,
@@ -434,7 +432,8 @@ def stats(
         chosen = formats.format_for(format, output, TABLE_FORMATS)
         if as_json and chosen != "json":
             raise UsageError(f"--json contradicts --format {chosen}")
-    awards = store.load_awards(store.resolve_store_path(db))
+    store_path = store.resolve_store_path(db)
+    awards = store.load_awards(store_path)
     kept = build_filters(awards, **filters)
     document: object
     if fields:
@@ -445,7 +444,13 @@ def stats(
         tables, document = overview_tables(figures, lang), figures.to_document()
     if chosen is not None:
         data = json_text(document) if chosen == "json" else formats.write_tables(chosen, tables, lang)
-        views.exported(data, output, f"{len(tables)} table{'s' * (len(tables) != 1)}", formats.FORMATS[chosen])
+        views.exported(
+            data,
+            output,
+            f"{len(tables)} table{'s' * (len(tables) != 1)}",
+            formats.FORMATS[chosen],
+            protected=(store_path, store.packaged_store_path()),
+        )
     elif fields:
         views.counts(tables[0], document, views.Output(lang, as_json))
     else:
@@ -483,7 +488,9 @@ then each award with its facts and its summary in paragraphs. md without
 --group-by is a table to paste. xlsx with --group-by has a sheet per group.
 --columns all exports every column; in JSON --columns picks the keys
 (without it: whole award documents, which import reads back).
-The file is written atomically: never half a file.""",
+A file is written atomically (never half a file); a FIFO, a device or
+/dev/stdout is written in place, as the shell's > would. The store being
+read is never overwritten.""",
 )
 @with_filters
 def export(
@@ -550,9 +557,16 @@ def export(
     formats.check_options(chosen, options)
     views.check_can_write(formats.FORMATS[chosen], output)
     selected = parse_columns(columns) if columns else None
-    awards = select(store.load_awards(store.resolve_store_path(db)), filters, sort=sort)
+    store_path = store.resolve_store_path(db)
+    awards = select(store.load_awards(store_path), filters, sort=sort)
     data = formats.write(chosen, awards, selected, lang, **options)
-    views.exported(data, output, f"{len(awards)} award{'s' * (len(awards) != 1)}", formats.FORMATS[chosen])
+    views.exported(
+        data,
+        output,
+        f"{len(awards)} award{'s' * (len(awards) != 1)}",
+        formats.FORMATS[chosen],
+        protected=(store_path, store.packaged_store_path()),
+    )
 
 
 @app.command(

@@ -34,9 +34,12 @@ never a mix.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
+import re
+import stat  # already loaded by os: free
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -126,23 +129,160 @@ def _read_content(path: Path) -> dict[str, Any]:
             raise StoreError(
                 f"{path}: not a territoria store: document id {doc_id!r} in the {AWARDS_TABLE!r} table is not a number"
             )
+    if _may_hold_surrogates(text):
+        _refuse_lone_surrogates(path, ((f"document {doc_id}", document) for doc_id, document in content[AWARDS_TABLE].items()))
     return content
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    """Whether the JSON text has a ``\\uD800``-``\\uDFFF`` escape: the only way a surrogate gets into parsed JSON.
+
+    UTF-8 decoding refuses encoded surrogates, so a file without such an
+    escape needs no further look; with one (an emoji written as a pair, say),
+    the documents are searched for surrogates left alone.
+    """
+    return "\\ud" in text or "\\uD" in text
+
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(path: Path, located: Iterable[tuple[str, Any]]) -> None:
+    """A lone surrogate (``"\\ud800"``) is not text: nothing can print or encode it, so it is named as an error."""
+    for where, document in located:
+        for field, value in _strings(document):
+            match = _LONE_SURROGATE.search(value)
+            if match:
+                raise StoreError(
+                    f"{path}: {where}{_id_label(document)}: {field} holds a lone surrogate "
+                    f"({match.group().encode('unicode_escape').decode()}) at character {match.start() + 1}, which is not text; "
+                    "correct the file"
+                )
+
+
+def _strings(value: Any, name: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a JSON value with its place (``laureates[1].name``)."""
+    if isinstance(value, str):
+        yield name or "the document", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, f"{name}.{key}".lstrip(".") + " (the key)")
+            yield from _strings(item, f"{name}.{key}".lstrip("."))
+    elif isinstance(value, list):
+        for position, item in enumerate(value, 1):
+            yield from _strings(item, f"{name}[{position}]")
+
+
+def _canonical_ids(table: dict[str, Any]) -> dict[str, Any]:
+    """The awards table with every document id in TinyDB's canonical form: "1", never "01".
+
+    TinyDB turns each key into a number when it reads and back into text when
+    it writes, so "1" and "01" would fold into one document and the other
+    would be lost. A non-canonical id keeps its number when no other document
+    has it, else takes the next free one: every document survives, in order.
+    """
+    if all(doc_id == str(int(doc_id)) for doc_id in table):
+        return table
+    taken = {int(doc_id) for doc_id in table if doc_id == str(int(doc_id))}
+    next_free = max(int(doc_id) for doc_id in table) + 1
+    renumbered = {}
+    for doc_id, document in table.items():
+        number = int(doc_id)
+        if doc_id != str(number):
+            if number in taken:
+                number, next_free = next_free, next_free + 1
+            taken.add(number)
+        renumbered[str(number)] = document
+    return renumbered
 
 
 def _read_text(path: Path, what: str) -> str:
     """The file's text, UTF-8 (a byte-order mark is dropped), or a StoreError saying plainly why not."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StoreError(f"{path}: no such {what}") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a {what}") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+    raw = _read_bytes(path, what)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+
+
+def _read_bytes(path: Path, what: str) -> bytes:
+    """The bytes of a regular file no larger than :func:`max_file_bytes`.
+
+    Anything else is refused before a byte is read: a FIFO would block
+    forever (and an import would hold the store's lock meanwhile), a device
+    such as ``/dev/zero`` never ends, and a file of several gigabytes would
+    take several times its size in memory before being found wrong. The file
+    is opened without blocking and checked again once open, so that a FIFO put
+    in its place meanwhile cannot block either.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such {what}") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+    _check_regular(path, info.st_mode, what)
+    limit = max_file_bytes()
+    _check_size(path, info.st_size, limit)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+    with open(descriptor, "rb") as file:
+        info = os.fstat(descriptor)
+        _check_regular(path, info.st_mode, what)
+        try:
+            raw = file.read(info.st_size + 1)
+            while len(raw) > info.st_size and len(raw) <= limit:  # it grew while being read
+                more = file.read(1 << 20)
+                if not more:
+                    break
+                raw += more
+        except OSError as error:
+            raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+    _check_size(path, len(raw), limit)
+    return raw
+
+
+def _check_regular(path: Path, mode: int, what: str) -> None:
+    if stat.S_ISDIR(mode):
+        raise StoreError(f"{path}: is a folder, not a {what}")
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+        raise StoreError(f"{path}: is {kind}, not a {what}; territoria reads regular files only")
+
+
+#: Environment variable that raises (or lowers) the size of the largest store or import file read, in megabytes.
+MAX_FILE_ENV_VAR = "TERRITORIA_MAX_FILE_MB"
+#: 256 MB: about 170,000 awards, well beyond the 100,000 the scale benchmark reads.
+DEFAULT_MAX_FILE_MB = 256
+
+
+def max_file_bytes() -> int:
+    """The largest store or import file read, from :data:`MAX_FILE_ENV_VAR` or the default."""
+    value = os.environ.get(MAX_FILE_ENV_VAR, "").strip()
+    if not value:
+        return DEFAULT_MAX_FILE_MB * 1_000_000
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0:
+        raise StoreError(f"{MAX_FILE_ENV_VAR}={value!r}: expected a size in megabytes, such as 1000")
+    return int(megabytes * 1_000_000)
+
+
+def _check_size(path: Path, size: int, limit: int) -> None:
+    if size > limit:
+        needed = -(-size // 1_000_000)
+        raise StoreError(
+            f"{path}: the file is {_megabytes(size)}, more than the {_megabytes(limit)} territoria "
+            f"reads; set {MAX_FILE_ENV_VAR}={needed} (or more) to read it anyway"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.{1 if size < 10_000_000 else 0}f} MB"
 
 
 def _parse_json(path: Path, text: str) -> Any:
@@ -210,24 +350,42 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
 
     Raises :class:`StoreError` naming what is wrong; the store is then as it was.
     """
+    from territoria_cli.files import OutputError, check_encodable
+
+    try:
+        check_encodable(store)
+    except OutputError as error:
+        raise StoreError(f"{error}; nothing was imported") from None
     _refuse_packaged_store(store)
     incomplete: list[str] = []
     awards = _validated_import(
         ((f"award {position}", document) for position, document in enumerate(documents, 1)), incomplete=incomplete
     )
     target = Path(os.path.realpath(store))
-    if not target.parent.is_dir():
-        raise StoreError(f"{store}: the folder {target.parent} does not exist; create it first")
-    if target.is_dir():
-        raise StoreError(f"{store}: is a folder, not a store file")
+    _check_store_target(store, target)
     from filelock import FileLock, Timeout
 
-    # The lock file stays after the import: removing it while another process
-    # waits on it would let a third one lock a new file and run alongside.
     lock = FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
     try:
+        _acquire(store, lock, Timeout)
+        return _merge_and_write(store, target, awards, replace=replace)._replace(incomplete=incomplete)
+    finally:
+        # The lock file is removed while still held, whatever happened (a
+        # signal between the acquisition and this block included): an import
+        # that waits on it and then locks the removed file sees that it is
+        # gone and locks the new one instead (filelock checks the link count,
+        # see pyproject.toml), so no ".lock" is left behind. An import killed
+        # outright leaves its lock file to the next import, which removes it.
+        if lock.is_locked:
+            with contextlib.suppress(OSError):
+                os.unlink(lock.lock_file)
+            lock.release()
+
+
+def _acquire(store: Path, lock: Any, timeout_error: type[Exception]) -> None:
+    try:
         lock.acquire()
-    except Timeout:
+    except timeout_error:
         raise StoreError(
             f"{store}: another import has held the lock {lock.lock_file} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
             "try again when it has finished"
@@ -235,10 +393,26 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
         raise StoreError(f"{store}: cannot create the lock file {lock.lock_file} ({reason})") from None
+
+
+def _check_store_target(store: Path, target: Path) -> None:
+    """Refuse, before the lock file is created, a store that could not be written anyway.
+
+    The store must be a regular file, or a new name in a folder this user
+    can write: ``--db /dev/null`` must not leave ``/dev/null.lock`` behind.
+    """
+    if not target.parent.is_dir():
+        raise StoreError(f"{store}: the folder {target.parent} does not exist; create it first")
     try:
-        return _merge_and_write(store, target, awards, replace=replace)._replace(incomplete=incomplete)
-    finally:
-        lock.release()
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise StoreError(f"{store}: cannot be read ({error.strerror or error})") from None
+    if mode is not None:
+        _check_regular(store, mode, "store file")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"{store}: cannot write in the folder {target.parent} (permission denied); nothing was imported")
 
 
 def _refuse_packaged_store(store: Path) -> None:
@@ -314,7 +488,10 @@ class _AtomicJSONStorage:
         self._path = Path(path)
 
     def read(self) -> dict[str, Any] | None:
-        return _read_content(self._path) if self._path.exists() else None
+        if not self._path.exists():
+            return None
+        content = _read_content(self._path)
+        return {**content, AWARDS_TABLE: _canonical_ids(content[AWARDS_TABLE])}
 
     def write(self, data: dict[str, Any]) -> None:
         from territoria_cli.files import atomic_write_text
@@ -403,4 +580,6 @@ def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
         documents = content
     else:
         raise StoreError(f"{path}: expected a JSON list of award documents (or a territoria store)")
+    if _may_hold_surrogates(text):
+        _refuse_lone_surrogates(path, ((f"award {position}", document) for position, document in enumerate(documents, 1)))
     return [(f"award {position}", document) for position, document in enumerate(documents, 1)]

@@ -7,8 +7,13 @@ recording console; :func:`display` is the one place that prints one.
 
 Rich is imported inside the terminal views only: a pipe, ``--json`` and
 ``--help`` never pay for it (a test checks what a piped ``list`` imports).
-Data strings always go through ``Text``: a title containing ``[bold]`` is
-shown as typed, never read as Rich markup.
+Data strings always go through :func:`data_text`: a title containing
+``[bold]`` is shown as typed, never read as Rich markup, and one holding
+escape sequences (``\x1b[2J``, ``\x1b]0;title\x07``) has them shown, never
+obeyed: :func:`visible` is the one place where text from the data is made
+safe for a terminal, for the tables and panels here and for the messages
+(errors, notices, suggestions) of :func:`notice` and :func:`error`. Piped
+output is data for programs and stays as stored.
 
 Plain views follow the GitHub CLI's convention: one tab-separated line per
 record, no header, no colours, nothing cut; messages for the person at the
@@ -100,6 +105,47 @@ class Output(NamedTuple):
     as_json: bool = False
 
 
+# ---------------------------------------------------------------- text from the data on a terminal
+
+#: What a terminal would obey instead of showing: the C0 controls but tab and
+#: line feed (ESC starts every escape sequence, BEL ends OSC titles), DEL, the
+#: C1 controls (0x9b is CSI and 0x9d OSC on their own), and the bidirectional
+#: overrides and isolates that reorder what is shown ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Unicode's pictures of the C0 controls start here ("␛" for ESC); DEL has its own.
+_CONTROL_PICTURES = 0x2400
+_DELETE_PICTURE = "\u2421"
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters shown instead of obeyed.
+
+    ESC becomes "␛" and BEL "␇" (Unicode's control pictures, one column wide
+    like the character they stand for would be expected to be), DEL "␡", and
+    C1 and bidirectional controls their escape ("\\x9b", "\\u202e"); Windows
+    line ends become line feeds. Text without any is returned as it is.
+    """
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_picture, text.replace("\r\n", "\n"))
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(_CONTROL_PICTURES + code)
+    if code == 0x7F:
+        return _DELETE_PICTURE
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+def data_text(value: str, style: str | None = None, **options: str) -> Text:
+    """A Rich ``Text`` of a string from the data: shown literally, never as markup or escape sequences."""
+    from rich.text import Text
+
+    return Text(visible(value), style=style or "", **options)  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -148,8 +194,13 @@ def write_bytes(data: bytes) -> None:
 
 
 def notice(message: str) -> None:
-    """Information for the person at the keyboard, kept out of piped data."""
-    print(message, file=sys.stderr)
+    """Information for the person at the keyboard, kept out of piped data; data in it is made :func:`visible`."""
+    print(visible(message), file=sys.stderr)
+
+
+def error(message: str) -> None:
+    """An error as one line on standard error; data quoted in it is made :func:`visible`."""
+    print(f"Error: {visible(message)}", file=sys.stderr)
 
 
 def display(renderable: RenderableType, *, force_terminal: bool | None = None) -> None:
@@ -210,9 +261,9 @@ def _title_and_id(award: Award) -> Text:
 
     # "fold": an id wider than the column wraps instead of ending in "…", so it can be copied whole.
     text = Text(overflow="fold")
-    text.append(award.title, style="bold")
+    text.append(visible(award.title), style="bold")
     text.append("\n")
-    text.append(award.id, style="dim")
+    text.append(visible(award.id), style="dim")
     return text
 
 
@@ -233,7 +284,6 @@ def awards(selected: Sequence[Award], out: Output) -> None:
 
 def awards_table(selected: Sequence[Award], lang: Lang) -> Table:
     """Level, category, laureate and title, with the id under the title for ``show``."""
-    from rich.text import Text
 
     labels = FIELD_LABELS[lang]
     table = _table(caption=count_of_awards(len(selected), lang))
@@ -242,7 +292,7 @@ def awards_table(selected: Sequence[Award], lang: Lang) -> Table:
     table.add_column(labels["laureate"], ratio=2)
     table.add_column(labels["title"], ratio=5)
     for award in selected:
-        table.add_row(medal(award.level, lang), Text(award.category), Text(award.laureate), _title_and_id(award))
+        table.add_row(medal(award.level, lang), data_text(award.category), data_text(award.laureate), _title_and_id(award))
     return table
 
 
@@ -307,7 +357,6 @@ def hit_document(hit: Hit) -> dict[str, Any]:
 
 def hits_table(found: Sequence[Hit], lang: Lang) -> Table:
     """Search results, best first: the title, the id, the summary snippet and, for several words, how many matched."""
-    from rich.text import Text
 
     labels = FIELD_LABELS[lang]
     table = _table(caption=count_of_awards(len(found), lang))
@@ -321,7 +370,7 @@ def hits_table(found: Sequence[Hit], lang: Lang) -> Table:
         award.append_text(snippet(hit.snippet))
         if hit.total_words > 1:
             award.append("\n" + words_matched(hit, lang), style="dim")
-        table.add_row(str(rank), medal(hit.award.level, lang), Text(hit.award.laureate), award)
+        table.add_row(str(rank), medal(hit.award.level, lang), data_text(hit.award.laureate), award)
     return table
 
 
@@ -331,7 +380,7 @@ def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
 
     text = Text()
     for part, matched in segments:
-        text.append(part, style=HIGHLIGHT_STYLE if matched else None)
+        text.append(visible(part), style=HIGHLIGHT_STYLE if matched else None)
     return text
 
 
@@ -361,11 +410,10 @@ def similar(result: SimilarResult, out: Output) -> None:
 
 def similar_table(result: SimilarResult, lang: Lang) -> Table:
     """The closest awards, best first, with the words they share with the source."""
-    from rich.text import Text
 
     labels = FIELD_LABELS[lang]
     table = _table(
-        title=WORDS[lang]["similar_to"].format(id=result.source.id), caption=count_of_awards(len(result.hits), lang)
+        title=WORDS[lang]["similar_to"].format(id=visible(result.source.id)), caption=count_of_awards(len(result.hits), lang)
     )
     table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
     table.add_column(labels["level"], no_wrap=True)
@@ -373,8 +421,8 @@ def similar_table(result: SimilarResult, lang: Lang) -> Table:
     table.add_column(WORDS[lang]["award"], ratio=3)
     table.add_column(WORDS[lang]["shared"], ratio=2)
     for rank, hit in enumerate(result.hits, 1):
-        table.add_row(str(rank), medal(hit.award.level, lang), Text(hit.award.laureate), _title_and_id(hit.award),
-                      Text(", ".join(hit.shared)))  # fmt: skip
+        table.add_row(str(rank), medal(hit.award.level, lang), data_text(hit.award.laureate), _title_and_id(hit.award),
+                      data_text(", ".join(hit.shared)))  # fmt: skip
     return table
 
 
@@ -409,7 +457,7 @@ def award_panel(shown: Award, lang: Lang) -> Panel:
     facts.add_column()
     facts.add_row(labels["level"], medal(shown.level, lang))
     for field in ("category", "sponsor", "year", "laureate", "excellence", "budget"):
-        facts.add_row(labels[field], Text(cell_value(shown, field, lang) or "—"))
+        facts.add_row(labels[field], data_text(cell_value(shown, field, lang) or "—"))
 
     vintage = population_vintage(shown, lang)
     bodies = _table(caption=f"{labels['population']}: {vintage}" if vintage else None)
@@ -418,22 +466,22 @@ def award_panel(shown: Award, lang: Lang) -> Panel:
     bodies.add_column(labels["population"], justify="right")
     for body in shown.laureates:
         bodies.add_row(
-            Text(body.name),
-            Text(KIND_LABELS[lang][body.kind]),
-            Text(body.department or "—"),
-            Text(body.region),
-            Text(body.code or "—"),
+            data_text(body.name),
+            data_text(KIND_LABELS[lang][body.kind]),
+            data_text(body.department or "—"),
+            data_text(body.region),
+            data_text(body.code or "—"),
             Text(_inhabitants(body.population, lang)),
         )
 
     summary = Text("\n" if vintage else "")  # the caption under the bodies takes the blank line: give it back
-    summary.append(shown.summary_title, style="bold")
+    summary.append(visible(shown.summary_title), style="bold")
     summary.append("\n\n")
-    summary.append(shown.summary)
+    summary.append(visible(shown.summary))
     return Panel(
         Group(facts, bodies, summary),
-        title=Text(shown.title, style="bold"),
-        subtitle=Text(shown.id, style="dim"),
+        title=data_text(shown.title, style="bold"),
+        subtitle=data_text(shown.id, style="dim"),
         box=box.ROUNDED,
         padding=(1, 2),
     )
@@ -519,7 +567,7 @@ def stats_tables(figures: Stats, lang: Lang) -> Group:
     largest = max((sum(counts.values()) for counts in figures.by_category.values()), default=0)
     for category, counts in figures.by_category.items():
         per_level = [counts.get(level, 0) for level in LEVELS]
-        categories.add_row(Text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
+        categories.add_row(data_text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
 
     kinds = _table(title=words["by_kind"], caption=words["kind_note"])
     kinds.caption_justify = "left"
@@ -573,7 +621,6 @@ def counts(table: CountTable, document: object, out: Output) -> None:
 
 def counts_table(table: CountTable) -> Table:
     """A table of ``stats --by`` with a bar of each row's first count (its total in a cross-table)."""
-    from rich.text import Text
 
     view = _table(title=table.title, caption=table.note)
     for position, label in enumerate(table.head):
@@ -581,7 +628,7 @@ def counts_table(table: CountTable) -> Table:
     view.add_column("")
     largest = max((int(cells[table.labels]) for cells in table.rows), default=0)
     for cells in table.rows:
-        view.add_row(*(Text(str(cell)) for cell in cells), bar(int(cells[table.labels]), largest))
+        view.add_row(*(data_text(str(cell)) for cell in cells), bar(int(cells[table.labels]), largest))
     return view
 
 
@@ -619,12 +666,11 @@ def _count_table(title: str, label: str, lang: Lang) -> Table:
 
 
 def _add_counts(table: Table, counts: Iterable[tuple[str, int]]) -> None:
-    from rich.text import Text
 
     rows = list(counts)
     largest = max((count for _, count in rows), default=0)
     for name, count in rows:
-        table.add_row(Text(name), str(count), bar(count, largest))
+        table.add_row(data_text(name), str(count), bar(count, largest))
 
 
 # ---------------------------------------------------------------- export and import
@@ -641,10 +687,15 @@ def check_can_write(chosen: Format, output: Path | None) -> None:
         )
 
 
-def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) -> None:
-    """``export`` and ``stats --format``: the data to standard output as it is, or to ``output`` atomically.
+def exported(
+    data: str | bytes, output: Path | None, what: str, chosen: Format, *, protected: Sequence[Path] = ()
+) -> None:
+    """``export`` and ``stats --format``: the data to standard output as it is, or to ``output``.
 
-    ``what`` says what was written ("38 awards", "1 table") in the notice.
+    ``output`` is replaced atomically if it is a file, written in place if it
+    is a FIFO, a device or ``/dev/stdout`` (see :mod:`territoria_cli.files`);
+    ``protected`` files (the store read) are never overwritten. ``what`` says
+    what was written ("38 awards", "1 table") in the notice.
     """
     from territoria_cli.formats import output_is_stdout
 
@@ -653,15 +704,13 @@ def exported(data: str | bytes, output: Path | None, what: str, chosen: Format) 
         if isinstance(data, bytes):
             write_bytes(data)
         else:
-            write_exact(data)
+            # On a terminal a person reads the export: its control characters are shown, not obeyed.
+            write_exact(visible(data) if _stdout_is_terminal_device() else data)
         return
     assert output is not None
-    from territoria_cli.files import atomic_write_bytes, atomic_write_text
+    from territoria_cli.files import write_output
 
-    if isinstance(data, bytes):
-        atomic_write_bytes(output, data)
-    else:
-        atomic_write_text(output, data)
+    write_output(output, data, protected=protected)
     notice(f"Exported {what} to {output} ({chosen.name}).")
 
 
@@ -671,6 +720,6 @@ def imported(target: Path, report: ImportReport) -> None:
         f"{len(ids)} {what}"
         for what, ids in (("added", report.added), ("replaced", report.replaced), ("unchanged", report.unchanged))
     )
-    print(f"{target}: {counts}.")
+    print(visible(f"{target}: {counts}."))
     for line in report.incomplete:
-        print(f"Note: {line}")
+        print(visible(f"Note: {line}"))

@@ -5,7 +5,12 @@ Writing follows RFC 4180 in UTF-8 with a header row of labels (see
 harmless: cells a spreadsheet would run as a formula are neutralised by
 default (OWASP "CSV injection": a leading ``'`` before ``=``, ``+``, ``-``,
 ``@``, tab or carriage return), and reading removes that ``'`` again, so the
-two rules sit side by side here.
+two rules sit side by side here. So that the round trip is exact, a cell that
+itself starts with ``'`` gets one more too (a spreadsheet shows ``''=x`` as
+``'=x``, as typed), and reading removes one ``'`` before any of those six
+characters or another ``'``: ``'=already`` is written ``''=already`` and read
+back as ``'=already``. A cell may be as long as the file (beyond the csv
+module's default limit of 128 KiB).
 
 Reading accepts what writing produces, and what a person edits in a
 spreadsheet: comma or semicolon separated, with or without a byte-order mark,
@@ -34,8 +39,10 @@ if TYPE_CHECKING:
 
 #: Cell starts that make a spreadsheet evaluate the cell (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: A text cell written with formula neutralisation starts with "'" then one of FORMULA_STARTS.
-_NEUTRALISED = re.compile(r"'(?=[=+\-@\t\r])")
+#: The mark a spreadsheet reads as "text follows", added before those starts.
+TEXT_MARK = "'"
+#: A text cell written with formula neutralisation starts with "'" then one of FORMULA_STARTS or another "'".
+_NEUTRALISED = re.compile(r"'(?=[=+\-@\t\r'])")
 #: What a boolean cell may say, folded: the words the export writes, and those people type.
 _TRUE = {yes for yes, _ in YES_NO.values()} | {"true", "vrai", "1"}
 _FALSE = {no for _, no in YES_NO.values()} | {"false", "faux", "0"}
@@ -45,8 +52,8 @@ _FALSE = {no for _, no in YES_NO.values()} | {"false", "faux", "0"}
 
 
 def neutralise_formula(cell: str) -> str:
-    """``'=1+1`` for ``=1+1``: the spreadsheet shows the text instead of running it."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """``'=1+1`` for ``=1+1``: the spreadsheet shows the text instead of running it; ``''x`` for ``'x``, so it reads back."""
+    return TEXT_MARK + cell if cell.startswith((*FORMULA_STARTS, TEXT_MARK)) else cell
 
 
 def to_csv(
@@ -119,7 +126,7 @@ def read_documents(path: Path, text: str) -> list[tuple[str, Any]]:
     ``path`` only names the file in messages. Cells: empty means null;
     ``year`` is a whole number; ``level`` a level name or label ("or",
     "Gold"); ``excellence`` a yes/no word; ``laureates`` the JSON text of the
-    list of bodies; a leading "'" before a formula start is removed. Raises
+    list of bodies; a leading "'" before a formula start or another "'" is removed. Raises
     :class:`StoreError` naming the row, line and id at fault.
     """
     import csv
@@ -128,6 +135,9 @@ def read_documents(path: Path, text: str) -> list[tuple[str, Any]]:
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     located: list[tuple[str, Any]] = []
+    # The module-wide limit (128 KiB by default) would refuse a long summary
+    # that the export wrote; no cell can be longer than the file itself.
+    previous_limit = csv.field_size_limit(max(len(text), csv.field_size_limit()))
     try:
         columns = _header_fields(path, next(reader))
         first_line = reader.line_num + 1
@@ -141,6 +151,8 @@ def read_documents(path: Path, text: str) -> list[tuple[str, Any]]:
             located.append((where, _document(path, where, columns, cells)))
     except csv.Error as error:
         raise StoreError(f"{path}: line {reader.line_num}: not valid CSV ({error})") from None
+    finally:
+        csv.field_size_limit(previous_limit)
     return located
 
 

@@ -9,9 +9,11 @@ each award as a section whose summary paragraphs are real Markdown paragraphs
 together in Word).
 
 Hostile text is harmless: cells escape ``\\`` and ``|`` and turn line breaks
-into ``<br>``; headings and paragraphs escape emphasis, links, code, HTML,
-entities and what would start a heading, list or quote; headings stay on
-one line; so the document keeps its shape and shows the text as typed.
+into ``<br>``; cells, headings and paragraphs escape emphasis, links and
+images (``[x](http://…)`` and ``![](http://tracker)`` from the data are shown
+as typed), code, HTML, entities, and in running text what would start a
+heading, list or quote; headings stay on one line; so the document keeps its
+shape and shows the text as typed.
 """
 
 from __future__ import annotations
@@ -29,14 +31,14 @@ if TYPE_CHECKING:
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-#: What would make text turn into HTML, a code span or an escape, anywhere in Markdown.
-_INLINE_SPECIAL = {"\\": "\\\\", "`": "\\`", "<": "&lt;"}
-#: In a table cell "|" would also end the cell.
-_CELL_SPECIAL = str.maketrans({**_INLINE_SPECIAL, "|": "\\|"})
-#: In running text, emphasis, links and strikethrough too (escaping "|" keeps a line from starting a table).
-_TEXT_SPECIAL = str.maketrans(
-    {**_INLINE_SPECIAL, "|": "\\|", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "~": "\\~"}
-)
+#: What would make text turn into HTML, a code span, an escape, a link or an
+#: image (brackets), or emphasis and strikethrough, anywhere in Markdown.
+_INLINE_SPECIAL = {
+    "\\": "\\\\", "`": "\\`", "<": "&lt;",
+    "[": "\\[", "]": "\\]", "*": "\\*", "_": "\\_", "~": "\\~",
+}  # fmt: skip
+#: In a table cell "|" would also end the cell; in running text, escaping it keeps a line from starting a table.
+_TEXT_SPECIAL = str.maketrans({**_INLINE_SPECIAL, "|": "\\|"})
 #: What makes a line a heading, a quote, a list item or a setext underline.
 _BLOCK_START = re.compile(r"^(#|>|-|\+|=)|^(\d{1,9})([.)])")
 
@@ -52,7 +54,7 @@ def markdown_cell(text: str) -> str:
     that it cannot escape what follows; "<", "&" before an entity name and "`"
     are escaped so that no text becomes HTML, an entity or a code span.
     """
-    lines = [line.strip() for line in _LINE_BREAK.split(_escaped(text, _CELL_SPECIAL))]
+    lines = [line.strip() for line in _LINE_BREAK.split(_escaped(text, _TEXT_SPECIAL))]
     return "<br>".join(lines).strip()
 
 
