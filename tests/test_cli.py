@@ -1293,7 +1293,7 @@ def test_a_limit_says_how_many_there_were():
 
 
 @pytest.mark.parametrize("width", ["80", "100", "120", "140", "160"])
-@pytest.mark.parametrize("command", [["list"], ["search", "commune", "ville", "projet"], ["similar", "allauch"]])
+@pytest.mark.parametrize("command", [["list"], ["search", "commune", "ville", "projet"], ["similar", "allauch"], ["similar", "albi-agri"]])
 def test_ids_stay_whole_on_one_line_at_any_usual_width(real_awards, width, command):
     """Other columns give way (names wrap, then move under the title, then the level too): never the id."""
     screen = re.sub(r"\x1b\[[0-9;]*m", "", terminal(*command, COLUMNS=width).stdout)

@@ -23,7 +23,7 @@ signals alone.
 # The interpreter's own C module, loaded before any Python code runs: the
 # public ``signal`` module wraps it with enums, and importing ``enum`` takes
 # 4 ms during which Ctrl-C would still print a traceback.
-import _signal
+import _signal  # type: ignore[import-not-found]  # no stub for the C module
 import os
 
 
@@ -52,7 +52,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _unwind)
     try:
         run_command()
-        code: object = 0
+        code: str | int | None = 0
     except SystemExit as exit_:
         code = exit_.code
     except KeyboardInterrupt:

@@ -273,9 +273,9 @@ def _award_cell(award: Award, *lines: Text | str) -> Text:
 
 #: Below this many columns a name column of a wide table is too narrow to read: names move under the title.
 NAME_COLUMN_MIN_WIDTH = 14
-#: Room taken around each column of a table (one space on each side), and by the table's edges.
-CELL_PADDING = 2
-TABLE_EDGES = 4
+#: Room a column of a table takes besides its content: a space on each side and the rule before it
+#: (measured on Rich's SIMPLE_HEAD box); the table's last edge takes one more.
+COLUMN_MARGIN = 3
 
 #: How a table of awards is laid out, from the widest: names in columns of their own; names under the
 #: title; the level too under the title (an 80-column terminal and a 67-character id).
@@ -304,7 +304,7 @@ def _needs(rank: int, level: int, id_width: int, name_columns: int) -> dict[Layo
     """The width each layout needs: the rank, the level, the name columns, then the award column."""
 
     def width(*contents: int) -> int:
-        return sum(contents) + CELL_PADDING * len(contents) + TABLE_EDGES
+        return sum(contents) + COLUMN_MARGIN * len(contents) + 1
 
     return {
         "wide": width(rank, level, *[NAME_COLUMN_MIN_WIDTH] * name_columns, id_width),
@@ -334,7 +334,7 @@ def _awards_grid(
             table.add_column(labels["level"], no_wrap=True)
         if layout == "wide":
             # Long names wrap within their share, so that Rich never narrows the id's column to fit them.
-            shares = _shares(width - needs["compact"] - CELL_PADDING * len(name_columns), naturals)
+            shares = _shares(width - needs["compact"] - COLUMN_MARGIN * len(name_columns), naturals)
             for field, share in zip(name_columns, shares, strict=True):
                 table.add_column(labels[field], max_width=share, overflow="fold")
         table.add_column(wide_header if layout == "wide" else WORDS[lang]["award"], min_width=id_width)
