@@ -18,7 +18,7 @@ import tempfile
 import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TERMINAL_ROWS, TERMINAL_COLUMNS = 40, 120
@@ -36,10 +36,18 @@ class Run:
 
 @dataclass(frozen=True)
 class Command:
-    """A command line plus the label printed for it in reports."""
+    """A command line plus the label printed for it in reports.
+
+    ``env`` overrides the runner's environment for this command only, so that
+    one A/B pair can compare the same command on two stores.
+    """
 
     label: str
     argv: Sequence[str]
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    def environment(self, base: Mapping[str, str]) -> dict[str, str]:
+        return {**base, **self.env}
 
 
 class CommandFailed(RuntimeError):
@@ -77,7 +85,7 @@ def run_piped(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
         started = time.perf_counter()
         process = subprocess.Popen(command.argv, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=errors,
-                                   env=dict(env), cwd=cwd)
+                                   env=command.environment(env), cwd=cwd)
         assert process.stdout is not None
         output = process.stdout.read()
         process.stdout.close()
@@ -98,7 +106,7 @@ def run_pty(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
     try:
         started = time.perf_counter()
         process = subprocess.Popen(command.argv, stdin=slave, stdout=slave,
-                                   stderr=slave, env=dict(env), cwd=cwd,
+                                   stderr=slave, env=command.environment(env), cwd=cwd,
                                    start_new_session=True)
         os.close(slave)
         slave = -1
