@@ -280,12 +280,9 @@ def main(argv: list[str]) -> int:
         largest = max(settings.scale_sizes)
         for size in settings.scale_sizes:
             progress(f"generating the {size:,}-award store and its SQLite copy")
-            scaled = stores.scale_awards(awards, size)
             big, big_db = scratch / f"awards-{size}.json", scratch / f"awards-{size}.sqlite"
-            stores.write_tinydb(big, scaled)
-            stores.write_sqlite(sqlite_utils.script("sqlite-utils"), big_db, scaled)
-            big_id = scaled[size // 2]["id"]
-            del scaled
+            big_id = stores.scaled_stores_in_child(settings.repo / "data" / "awards.json", size, big,
+                                                   sqlite_utils.script("sqlite-utils"), big_db)
             big_env = child_env(big)
             cases = scale_cases(cli, su, big_db, big_id)
             vs_rows += [versus_sqlite_utils(case, size, big_env, scratch, settings.scale_runs)
