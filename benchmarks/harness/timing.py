@@ -4,7 +4,12 @@ Each measurement is a fresh process: start-up (interpreter, imports, store
 loading) is exactly what users wait for, so nothing is kept warm in-process.
 The child is reaped with ``os.wait4``, which returns that child's own
 ``ru_maxrss``; ``getrusage(RUSAGE_CHILDREN)`` would instead report the maximum
-over every child the harness ever ran.
+over every child the harness ever ran. That figure still includes the
+harness's own peak: Python starts children with ``vfork``, and ``exec``
+carries the peak RSS of the memory it replaces (the harness's) into the
+child's. So the harness keeps itself small: it reads each output to the end
+but keeps only its tail (for error messages), and builds big stores in a
+child process.
 """
 
 from __future__ import annotations
@@ -25,13 +30,25 @@ TERMINAL_ROWS, TERMINAL_COLUMNS = 40, 120
 """Pseudo-terminal size: fixed so Rich lays tables out identically each run."""
 
 
+OUTPUT_TAIL = 4096
+"""Bytes of a child's output kept, for the message when it fails."""
+
+
 @dataclass(frozen=True)
 class Run:
-    """Outcome of one process: wall seconds, peak RSS (KiB) and its output."""
+    """Outcome of one process: wall seconds, peak RSS (KiB) and the tail of its output."""
 
     seconds: float
     max_rss_kib: int
     output: bytes
+
+
+def _drain(read: Callable[[int], bytes]) -> bytes:
+    """Read until EOF, keeping only the last :data:`OUTPUT_TAIL` bytes."""
+    tail = b""
+    while chunk := read(65536):
+        tail = (tail + chunk)[-OUTPUT_TAIL:]
+    return tail
 
 
 @dataclass(frozen=True)
@@ -87,7 +104,7 @@ def run_piped(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
                                    stdout=subprocess.PIPE, stderr=errors,
                                    env=command.environment(env), cwd=cwd)
         assert process.stdout is not None
-        output = process.stdout.read()
+        output = _drain(process.stdout.read)
         process.stdout.close()
         return _reap(process, command, started, output, stderr_or_stdout)
 
@@ -102,7 +119,7 @@ def run_pty(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ,
                 struct.pack("HHHH", TERMINAL_ROWS, TERMINAL_COLUMNS, 0, 0))
-    chunks: list[bytes] = []
+    output = b""
     try:
         started = time.perf_counter()
         process = subprocess.Popen(command.argv, stdin=slave, stdout=slave,
@@ -117,12 +134,11 @@ def run_pty(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
                 break
             if not chunk:
                 break
-            chunks.append(chunk)
+            output = (output + chunk)[-OUTPUT_TAIL:]
     finally:
         if slave >= 0:
             os.close(slave)
         os.close(master)
-    output = b"".join(chunks)
     return _reap(process, command, started, output, lambda: output)
 
 
