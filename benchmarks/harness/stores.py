@@ -96,9 +96,15 @@ def scaled_stores_in_child(source: Path, count: int, store: Path, sqlite_utils: 
     """:func:`write_scaled_stores` in a fresh interpreter, so that the harness stays small."""
     import sys
 
-    code = ("import sys; from pathlib import Path; from harness.stores import write_scaled_stores as w; "
-            "print(w(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5])))")
-    done = subprocess.run([sys.executable, "-c", code, str(source), str(count), str(store), str(sqlite_utils),
-                           str(db_path)], cwd=Path(__file__).resolve().parents[1], check=True,
-                          capture_output=True, text=True)
+    code = (
+        "import sys; from pathlib import Path; from harness.stores import write_scaled_stores as w; "
+        "print(w(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(source), str(count), str(store), str(sqlite_utils), str(db_path)],
+        cwd=Path(__file__).resolve().parents[1],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return done.stdout.strip().splitlines()[-1]

@@ -71,8 +71,9 @@ class CommandFailed(RuntimeError):
     """A benchmarked command exited non-zero: its timings would be meaningless."""
 
 
-def _reap(process: subprocess.Popen[bytes], command: Command, started: float,
-          output: bytes, diagnostics: Callable[[], bytes]) -> Run:
+def _reap(
+    process: subprocess.Popen[bytes], command: Command, started: float, output: bytes, diagnostics: Callable[[], bytes]
+) -> Run:
     """Wait for ``process`` with ``wait4`` and turn it into a :class:`Run`.
 
     ``diagnostics`` is only called when the command failed, to show why.
@@ -82,8 +83,7 @@ def _reap(process: subprocess.Popen[bytes], command: Command, started: float,
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         detail = diagnostics().decode(errors="replace")[-2000:]
-        raise CommandFailed(f"{command.label} exited {process.returncode}: "
-                            f"{' '.join(command.argv)}\n{detail}")
+        raise CommandFailed(f"{command.label} exited {process.returncode}: {' '.join(command.argv)}\n{detail}")
     return Run(seconds, usage.ru_maxrss, output)
 
 
@@ -100,9 +100,14 @@ def run_piped(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
             return errors.read() or output
 
         started = time.perf_counter()
-        process = subprocess.Popen(command.argv, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=errors,
-                                   env=command.environment(env), cwd=cwd)
+        process = subprocess.Popen(
+            command.argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=command.environment(env),
+            cwd=cwd,
+        )
         assert process.stdout is not None
         output = _drain(process.stdout.read)
         process.stdout.close()
@@ -117,14 +122,19 @@ def run_pty(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
     elapsed time includes draining everything the program wrote.
     """
     master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ,
-                struct.pack("HHHH", TERMINAL_ROWS, TERMINAL_COLUMNS, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", TERMINAL_ROWS, TERMINAL_COLUMNS, 0, 0))
     output = b""
     try:
         started = time.perf_counter()
-        process = subprocess.Popen(command.argv, stdin=slave, stdout=slave,
-                                   stderr=slave, env=command.environment(env), cwd=cwd,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command.argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=command.environment(env),
+            cwd=cwd,
+            start_new_session=True,
+        )
         os.close(slave)
         slave = -1
         while True:
@@ -161,16 +171,16 @@ class Samples:
         return max(self.max_rss_kib) / 1024
 
 
-def sample(runner: Runner, command: Command, env: Mapping[str, str], cwd: Path,
-           repeats: int) -> Samples:
+def sample(runner: Runner, command: Command, env: Mapping[str, str], cwd: Path, repeats: int) -> Samples:
     """One discarded warm-up (fills the page cache), then ``repeats`` runs."""
     runner(command, env, cwd)
     runs = [runner(command, env, cwd) for _ in range(repeats)]
     return Samples([r.seconds for r in runs], [r.max_rss_kib for r in runs])
 
 
-def sample_pairs(runner: Runner, subject: Command, baseline: Command,
-                 env: Mapping[str, str], cwd: Path, pairs: int) -> tuple[Samples, Samples]:
+def sample_pairs(
+    runner: Runner, subject: Command, baseline: Command, env: Mapping[str, str], cwd: Path, pairs: int
+) -> tuple[Samples, Samples]:
     """Interleave subject and baseline runs so both see the same machine state.
 
     After one discarded warm-up of each, runs alternate in ABBA order (the
@@ -189,5 +199,7 @@ def sample_pairs(runner: Runner, subject: Command, baseline: Command,
         else:
             b.append(runner(baseline, env, cwd))
             a.append(runner(subject, env, cwd))
-    return (Samples([r.seconds for r in a], [r.max_rss_kib for r in a]),
-            Samples([r.seconds for r in b], [r.max_rss_kib for r in b]))
+    return (
+        Samples([r.seconds for r in a], [r.max_rss_kib for r in a]),
+        Samples([r.seconds for r in b], [r.max_rss_kib for r in b]),
+    )
