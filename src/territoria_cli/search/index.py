@@ -202,11 +202,12 @@ def digest(text: str) -> str:
 
 def _identity(store: Path) -> tuple[str, str] | None:
     """(store part, version part) of the index directory name; None if the store cannot be stat'ed."""
-    try:
-        resolved = store.resolve()
-        status = resolved.stat()
-    except OSError:
+    from territoria_cli.catalogue import Identity
+
+    identity = Identity.of_store(store)  # the catalogue's: one rule for what "the store changed" means
+    if identity is None:
         return None
+    resolved = identity.path
     import tantivy
 
     # Besides the store, the key holds what the index's bytes depend on: its format, tantivy's version
@@ -220,9 +221,7 @@ def _identity(store: Path) -> tuple[str, str] | None:
                 __version__,
                 Award._fields,
                 Laureate._fields,
-                status.st_size,
-                status.st_mtime_ns,
-                resolved,
+                *identity,
             ),
         )
     )
