@@ -45,6 +45,9 @@ from territoria_cli.search import SYNONYMS_ENV_VAR
 from territoria_cli.store import DEFAULT_MAX_FILE_MB, MAX_FILE_ENV_VAR, STORE_ENV_VAR
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
     from territoria_cli.catalogue import Catalogue
 
 PROGRAM = "territoria"
@@ -219,9 +222,15 @@ def _catalogue(db: Path | None) -> "Catalogue":
     A rebuild that takes longer than a second shows a progress bar on a terminal.
     """
     from territoria_cli.catalogue import Catalogue
+
+    return Catalogue.open(store.resolve_store_path(db), progress=_progress_bar)
+
+
+def _progress_bar(size: int) -> "AbstractContextManager[Callable[[float], None]]":
+    """The progress bar of a rebuild; its module is imported only when a rebuild happens."""
     from territoria_cli.progress import on_terminal
 
-    return Catalogue.open(store.resolve_store_path(db), progress=on_terminal)
+    return on_terminal(size)
 
 
 @app.command(
