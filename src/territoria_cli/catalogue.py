@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -50,8 +50,17 @@ from territoria_cli import store as store_file
 from territoria_cli.model import Award, Laureate
 from territoria_cli.store import bulk_allocation
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: building these aliases costs 0.15 ms at every start
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
     from territoria_cli.stats import Stats
+
+    #: ``progress(fraction)`` reporter handed to a rebuild, from 0.0 to 1.0.
+    Progress = Callable[[float], None]
+    #: What a command passes to show a rebuild to the person waiting: given the
+    #: store's size in bytes, a context manager yielding a :data:`Progress`.
+    ProgressFactory = Callable[[int], AbstractContextManager[Progress]]
 
 #: Below this size (bytes) a store is parsed directly, never cached. Measured
 #: on the loaded 2-core machine, imports included, when the cache folder was
@@ -61,16 +70,11 @@ if TYPE_CHECKING:
 #: ``show`` and ``stats``, which read a fraction of the cache, gained from
 #: about 300 kB. The packaged palmarès is 60 kB.
 DIRECT_READ_BYTES = 512 * 1024
-#: Awards per marshal chunk: ``show`` loads one chunk (about 1 ms at 512).
+#: Awards per marshal chunk: ``show`` loads one chunk (about 4 ms at 512).
 CHUNK_AWARDS = 512
 #: Bump when the layout of the files changes: older files are then rebuilt.
 FORMAT = 2
 
-#: ``progress(fraction)`` reporter handed to a rebuild, from 0.0 to 1.0.
-Progress = Callable[[float], None]
-#: What a command passes to show a rebuild to the person waiting: given the
-#: store's size in bytes, a context manager yielding a :data:`Progress`.
-ProgressFactory = Callable[[int], AbstractContextManager[Progress]]
 
 
 class Identity(NamedTuple):
@@ -197,7 +201,8 @@ class Catalogue:
         """What ``stats`` shows for the whole store (:func:`territoria_cli.stats.palmares_stats`, no filter).
 
         Kept in the cache by the first command that needs them: at 100,000
-        awards computing them takes about 0.3 s, reading them back 1 ms.
+        awards computing them takes about 0.4 s (after 0.4 s loading the
+        awards), reading them back under 1 ms.
         """
         from territoria_cli.filters import NO_FILTERS
         from territoria_cli.stats import Stats, palmares_stats
@@ -217,6 +222,7 @@ class Catalogue:
         figures = compute()
         self._cached.write_part(part, tuple(figures))
         return figures
+
 
 def _ignore_progress(fraction: float) -> None:
     """No one to show the progress to."""

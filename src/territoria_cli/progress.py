@@ -11,14 +11,15 @@ import sys
 import time
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from territoria_cli.catalogue import Progress
+if TYPE_CHECKING:
+    from territoria_cli.catalogue import Progress as Reporter
 
 SHOW_AFTER_SECONDS = 1.0
 
 
-def on_terminal(size: int) -> AbstractContextManager[Progress]:
+def on_terminal(size: int) -> AbstractContextManager[Reporter]:
     """A :data:`territoria_cli.catalogue.ProgressFactory` drawing on standard error if it is a terminal."""
     try:
         terminal = sys.stderr.isatty()
@@ -42,7 +43,7 @@ class _DelayedBar:
         self.bar: Any = None
         self.task: Any = None
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Reporter:
         return self.report
 
     def report(self, fraction: float) -> None:
