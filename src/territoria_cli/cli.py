@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -43,6 +43,12 @@ from territoria_cli.options import (
 )
 from territoria_cli.search import SYNONYMS_ENV_VAR
 from territoria_cli.store import DEFAULT_MAX_FILE_MB, MAX_FILE_ENV_VAR, STORE_ENV_VAR
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+    from territoria_cli.catalogue import Catalogue
 
 PROGRAM = "territoria"
 
@@ -210,6 +216,23 @@ def main() -> None:
 # ---------------------------------------------------------------- commands
 
 
+def _catalogue(db: Path | None) -> "Catalogue":
+    """The store named by ``--db`` (or the environment, or the packaged one) as commands read it.
+
+    A rebuild that takes longer than a second shows a progress bar on a terminal.
+    """
+    from territoria_cli.catalogue import Catalogue
+
+    return Catalogue.open(store.resolve_store_path(db), progress=_progress_bar)
+
+
+def _progress_bar(size: int) -> "AbstractContextManager[Callable[[float], None]]":
+    """The progress bar of a rebuild; its module is imported only when a rebuild happens."""
+    from territoria_cli.progress import on_terminal
+
+    return on_terminal(size)
+
+
 @app.command(
     "list",
     epilog=f"""\
@@ -237,7 +260,7 @@ def list_awards(
     """List the awards, filtered and sorted."""
     from territoria_cli.filters import select
 
-    awards = select(store.load_awards(store.resolve_store_path(db)), filters, sort=sort, reverse=reverse, limit=limit)
+    awards = select(_catalogue(db).awards(), filters, sort=sort, reverse=reverse, limit=limit)
     views.awards(awards, views.Output(lang, as_json))
 
 
@@ -340,9 +363,7 @@ def show(
     lang: LangOption = "fr",
 ) -> None:
     """Show one award in full: bodies, département, region and summary."""
-    from territoria_cli.filters import find_award
-
-    award = find_award(store.load_awards(store.resolve_store_path(db)), award_id)
+    award = _catalogue(db).find(award_id)
     views.award(award, views.Output(lang, as_json))
 
 
@@ -433,14 +454,18 @@ def stats(
         if as_json and chosen != "json":
             raise UsageError(f"--json contradicts --format {chosen}")
     store_path = store.resolve_store_path(db)
-    awards = store.load_awards(store_path)
-    kept = build_filters(awards, **filters)
+    catalogue = _catalogue(db)
     document: object
     if fields:
-        counts = palmares_counts(awards, kept, fields, hide_empty=hide_empty)
+        awards = catalogue.awards()
+        counts = palmares_counts(awards, build_filters(awards, **filters), fields, hide_empty=hide_empty)
         tables, document = [counts_table(counts, lang)], counts_document(counts)
     else:
-        figures = palmares_stats(awards, kept, hide_empty=hide_empty)
+        if any(filters.values()):
+            awards = catalogue.awards()
+            figures = palmares_stats(awards, build_filters(awards, **filters), hide_empty=hide_empty)
+        else:  # the whole store's figures, which the catalogue keeps
+            figures = catalogue.stats(hide_empty=hide_empty)
         tables, document = overview_tables(figures, lang), figures.to_document()
     if chosen is not None:
         data = json_text(document) if chosen == "json" else formats.write_tables(chosen, tables, lang)
@@ -558,7 +583,7 @@ def export(
     views.check_can_write(formats.FORMATS[chosen], output)
     selected = parse_columns(columns) if columns else None
     store_path = store.resolve_store_path(db)
-    awards = select(store.load_awards(store_path), filters, sort=sort)
+    awards = select(_catalogue(db).awards(), filters, sort=sort)
     data = formats.write(chosen, awards, selected, lang, **options)
     views.exported(
         data,
