@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -92,7 +93,10 @@ def run_search(awards: list[Award] | None, terms: list[str]) -> None:
             search.search_store(packaged_store_path(), terms) if awards is None else search.search_awards(awards, terms)
         )
     except UsageError:
-        assert not stems(" ".join(terms)), "a query with a word to search for was refused"
+        # Words are what Python's Unicode tables call letters and digits (the tokenizer's tables may be newer:
+        # a character assigned since then is not a word to territoria, and a query of only those is refused).
+        words = re.findall(r"[^\W_]+", " ".join(terms))
+        assert not [word for word in words if stems(word)], "a query with a word to search for was refused"
         return
     for hit in found.hits:
         assert awards is None or hit.award in awards

@@ -46,8 +46,7 @@ class Venv:
 
     def pip_install(self, *args: str) -> None:
         """Run ``pip install`` quietly; output is shown only if it fails."""
-        command = [str(self.python), "-m", "pip", "install", "--quiet",
-                   "--disable-pip-version-check", *args]
+        command = [str(self.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *args]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             sys.stderr.write(done.stdout + done.stderr)
@@ -62,13 +61,13 @@ class Venv:
             "    except m.PackageNotFoundError: return '-'\n"
             "print(json.dumps({d: v(d) for d in sys.argv[1:]}))"
         )
-        out = subprocess.run([str(self.python), "-c", code, *dists],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([str(self.python), "-c", code, *dists], capture_output=True, text=True, check=True).stdout
         return dict(json.loads(out))
 
     def python_version(self) -> str:
-        return subprocess.run([str(self.python), "--version"], capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            [str(self.python), "--version"], capture_output=True, text=True, check=True
+        ).stdout.strip()
 
 
 def territoria_venv(cache: Path, repo: Path) -> Venv:

@@ -29,9 +29,10 @@ def cpu_model() -> str:
 
 def git_revision(repo: Path) -> str:
     """Short commit of ``repo`` plus "+dirty" when the tree has changes."""
+
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True,
-                              text=True).stdout.strip()
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True).stdout.strip()
+
     commit = git("rev-parse", "--short", "HEAD") or "no commit"
     return commit + ("+dirty" if git("status", "--porcelain") else "")
 
@@ -41,8 +42,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
 
     def line(cells: Sequence[str]) -> str:
-        parts = [cell.ljust(widths[0]) if index == 0 else cell.rjust(widths[index])
-                 for index, cell in enumerate(cells)]
+        parts = [cell.ljust(widths[0]) if index == 0 else cell.rjust(widths[index]) for index, cell in enumerate(cells)]
         return "  ".join(parts).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
@@ -63,8 +63,7 @@ class ImportProfile:
     @classmethod
     def parse(cls, stderr: str) -> ImportProfile:
         pattern = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|\s?( *)(\S+)")
-        found = {m.group(4): int(m.group(1))
-                 for m in map(pattern.match, stderr.splitlines()) if m}
+        found = {m.group(4): int(m.group(1)) for m in map(pattern.match, stderr.splitlines()) if m}
         return cls(found)
 
     @property
@@ -85,9 +84,14 @@ def import_profile(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Impor
     The environment variable (rather than ``-X importtime``) also works for
     console scripts, whose interpreter line we do not control.
     """
-    done = subprocess.run(list(argv), env={**env, "PYTHONPROFILEIMPORTTIME": "1"},
-                          cwd=cwd, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        list(argv),
+        env={**env, "PYTHONPROFILEIMPORTTIME": "1"},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     return ImportProfile.parse(done.stderr)
 
 
@@ -101,10 +105,13 @@ def describe_imports(subject: ImportProfile, baseline: ImportProfile, top: int) 
         f"import self-time total {subject.total_ms:.1f} ms "
         f"(bare Typer app: {baseline.total_ms:.1f} ms; -X importtime inflates both)",
         f"top-level packages not imported by the bare Typer app: {', '.join(extra) or '-'}",
-        table(["package (self time, summed)", "ms", "modules"],
-              [[name, f"{micros / 1000:.1f}",
-                str(sum(1 for m in subject.self_us if m.split('.')[0] == name))]
-               for name, micros in packages.most_common(top)]),
+        table(
+            ["package (self time, summed)", "ms", "modules"],
+            [
+                [name, f"{micros / 1000:.1f}", str(sum(1 for m in subject.self_us if m.split(".")[0] == name))]
+                for name, micros in packages.most_common(top)
+            ],
+        ),
     ]
     return "\n".join(lines)
 
@@ -112,8 +119,7 @@ def describe_imports(subject: ImportProfile, baseline: ImportProfile, top: int) 
 def load_line(when: str) -> str:
     """Load average: other work on the machine inflates wall-clock medians."""
     one, five, fifteen = os.getloadavg()
-    return (f"load average {when}: {one:.2f} {five:.2f} {fifteen:.2f} "
-            f"(1/5/15 min, {os.cpu_count()} cores)")
+    return f"load average {when}: {one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min, {os.cpu_count()} cores)"
 
 
 def machine_lines(python_version: str, versions: dict[str, str]) -> list[str]:

@@ -76,3 +76,35 @@ def write_sqlite(sqlite_utils: Path, db_path: Path, awards: list[Award]) -> None
     subprocess.run([*run, "insert", str(db_path), TABLE, str(json_path), "--pk", "id"], check=True)
     subprocess.run([*run, "enable-fts", str(db_path), TABLE, "title", "summary"], check=True)
     json_path.unlink()
+
+
+def write_scaled_stores(source: Path, count: int, store: Path, sqlite_utils: Path, db_path: Path) -> str:
+    """Write the ``count``-award TinyDB store and its SQLite copy; return the id of the middle award.
+
+    Run it in a child process (:func:`scaled_stores_in_child`): building
+    100,000 awards grows the process by hundreds of MiB that Python keeps,
+    and every command the harness then forks would start with, and report,
+    that memory as its own peak RSS.
+    """
+    scaled = scale_awards(load_awards(source), count)
+    write_tinydb(store, scaled)
+    write_sqlite(sqlite_utils, db_path, scaled)
+    return str(scaled[count // 2]["id"])
+
+
+def scaled_stores_in_child(source: Path, count: int, store: Path, sqlite_utils: Path, db_path: Path) -> str:
+    """:func:`write_scaled_stores` in a fresh interpreter, so that the harness stays small."""
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from harness.stores import write_scaled_stores as w; "
+        "print(w(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(source), str(count), str(store), str(sqlite_utils), str(db_path)],
+        cwd=Path(__file__).resolve().parents[1],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip().splitlines()[-1]

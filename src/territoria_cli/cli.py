@@ -25,7 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -51,6 +51,12 @@ from territoria_cli.options import (
 from territoria_cli.search import SYNONYMS_ENV_VAR
 from territoria_cli.store import DEFAULT_MAX_FILE_MB
 from territoria_cli.values import FIELDS as VALUE_FIELDS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+    from territoria_cli.catalogue import Catalogue
 
 PROGRAM = "territoria"
 #: Set by a shell that asks for completions (see :mod:`territoria_cli.completion`).
@@ -317,6 +323,23 @@ def main() -> None:
 # ---------------------------------------------------------------- commands
 
 
+def _catalogue(db: Path | None) -> "Catalogue":
+    """The store named by ``--db`` (or the environment, or the packaged one) as commands read it.
+
+    A rebuild that takes longer than a second shows a progress bar on a terminal.
+    """
+    from territoria_cli.catalogue import Catalogue
+
+    return Catalogue.open(store.resolve_store_path(db), progress=_progress_bar)
+
+
+def _progress_bar(size: int) -> "AbstractContextManager[Callable[[float], None]]":
+    """The progress bar of a rebuild; its module is imported only when a rebuild happens."""
+    from territoria_cli.progress import on_terminal
+
+    return on_terminal(size)
+
+
 @app.command(
     "list",
     cls=_TerritoriaCommand,
@@ -350,7 +373,7 @@ def list_awards(
     """List the awards, filtered and sorted."""
     from territoria_cli.filters import select
 
-    awards = select(store.load_awards(store.resolve_store_path(db)), filters, sort=sort, reverse=reverse)
+    awards = select(_catalogue(db).awards(), filters, sort=sort, reverse=reverse)
     views.awards(awards[:limit], views.Output(lang, as_json), total=len(awards))
 
 
@@ -489,10 +512,10 @@ def show(
     lang: LangOption = "fr",
 ) -> None:
     """Show awards in full: bodies, département, region and summary."""
-    from territoria_cli.filters import find_awards
+    from territoria_cli.filters import each_once
 
-    awards = find_awards(store.load_awards(store.resolve_store_path(db)), references)
-    views.award(awards, views.Output(lang, as_json))
+    catalogue = _catalogue(db)
+    views.award(each_once(map(catalogue.find, references)), views.Output(lang, as_json))
 
 
 OutputOption = Annotated[
@@ -587,14 +610,18 @@ def stats(
         if as_json and chosen != "json":
             raise UsageError(_("--json contradicts --format {format}").format(format=chosen))
     store_path = store.resolve_store_path(db)
-    awards = store.load_awards(store_path)
-    kept = build_filters(awards, **filters)
+    catalogue = _catalogue(db)
     document: object
     if fields:
-        counts = palmares_counts(awards, kept, fields, hide_empty=hide_empty)
+        awards = catalogue.awards()
+        counts = palmares_counts(awards, build_filters(awards, **filters), fields, hide_empty=hide_empty)
         tables, document = [counts_table(counts, lang)], counts_document(counts)
     else:
-        figures = palmares_stats(awards, kept, hide_empty=hide_empty)
+        if any(filters.values()):
+            awards = catalogue.awards()
+            figures = palmares_stats(awards, build_filters(awards, **filters), hide_empty=hide_empty)
+        else:  # the whole store's figures, which the catalogue keeps
+            figures = catalogue.stats(hide_empty=hide_empty)
         tables, document = overview_tables(figures, lang), figures.to_document()
     if chosen is not None:
         data = json_text(document) if chosen == "json" else formats.write_tables(chosen, tables, lang)
@@ -784,7 +811,7 @@ def export(
     views.check_can_write(formats.FORMATS[chosen], output)
     selected = parse_columns(columns) if columns else None
     store_path = store.resolve_store_path(db)
-    stored = store.load_awards(store_path)
+    stored = _catalogue(db).awards()
     if references:
         kept = build_filters(stored, **filters)
         awards = select([award for award in find_awards(stored, references) if kept.matches(award)], sort=sort)

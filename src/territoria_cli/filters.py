@@ -464,8 +464,12 @@ _SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 def find_awards(awards: Sequence[Award], references: Sequence[str]) -> list[Award]:
     """The award of each reference, in the order given, each once."""
-    found = [find_award(awards, reference) for reference in references]
-    return list({award.id: award for award in found}.values())
+    return each_once(find_award(awards, reference) for reference in references)
+
+
+def each_once(awards: Iterable[Award]) -> list[Award]:
+    """The awards in the order given, each once (``show saverdun recup-velos`` names one award twice)."""
+    return list({award.id: award for award in awards}.values())
 
 
 def find_award(awards: Sequence[Award], reference: str) -> Award:

@@ -1,10 +1,11 @@
 """The numbers of the last list or search a person saw, so that ``show 2`` means the second row.
 
-A terminal ``list`` or ``search`` numbers its rows (the ``#`` column) and
-writes their ids, in order, to ``last-results.json`` in the user's cache
-folder (``platformdirs.user_cache_dir("territoria")``: ``~/.cache/territoria``
-on Linux, one per user, shared by all of that user's terminals, as a shell's
-history file is). ``show`` and ``export --id`` read it back.
+A terminal ``list``, ``search`` or ``similar`` numbers its rows (the ``#``
+column) and writes their ids, in order, to ``last-results.json`` in the
+user's cache folder (:func:`territoria_cli.catalogue.user_cache_dir`:
+``~/.cache/territoria`` on Linux, one per user, shared by all of that user's
+terminals, as a shell's history file is). ``show``, ``similar`` and
+``export --id`` read it back.
 Piped output shows no numbers and remembers nothing: a script never changes
 what ``show 2`` means for the person at the keyboard.
 """
@@ -20,10 +21,10 @@ FILE_NAME = "last-results.json"
 
 
 def results_file() -> Path:
-    """Where the last numbered rows are kept (the user's cache folder, per OS conventions)."""
-    import platformdirs
+    """Where the last numbered rows are kept: the user's cache folder, beside the catalogue and the search index."""
+    from territoria_cli.catalogue import user_cache_dir
 
-    return Path(platformdirs.user_cache_dir("territoria")) / FILE_NAME
+    return user_cache_dir() / FILE_NAME
 
 
 def remember(ids: Sequence[str]) -> None:

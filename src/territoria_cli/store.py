@@ -41,7 +41,7 @@ import os
 import re
 import stat  # already loaded by os: free
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -90,17 +90,22 @@ def read_documents(path: Path) -> dict[str, object]:
     return _read_content(path)[AWARDS_TABLE]
 
 
-def load_awards(path: Path) -> list[Award]:
+def load_awards(path: Path, progress: Callable[[float], None] | None = None) -> list[Award]:
     """Read and validate every award of the store, in stored order.
 
     Raises :class:`StoreError` naming the file and the first document at fault.
+    ``progress`` is told the fraction done: reading and parsing are the first
+    half (:mod:`json` parses in one call), validating the rest up to 0.8.
     """
-    with _bulk_allocation():
-        return [award for _, award in _validated_store(path, read_documents(path))]
+    with bulk_allocation():
+        table = read_documents(path)
+        if progress is not None:
+            progress(0.5)
+        return [award for _, award in _validated_store(path, table, progress)]
 
 
 @contextmanager
-def _bulk_allocation() -> Iterator[None]:
+def bulk_allocation() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a store is turned into objects.
 
     Parsing and validating allocate millions of containers; the collector
@@ -325,11 +330,16 @@ def _parse_json(path: Path, text: str) -> Any:
         raise StoreError(_("{path}: not a usable JSON file ({reason})").format(path=path, reason=error)) from None
 
 
-def _validated_store(path: Path, table: dict[str, Any]) -> list[tuple[str, Award]]:
+def _validated_store(
+    path: Path, table: dict[str, Any], progress: Callable[[float], None] | None = None
+) -> list[tuple[str, Award]]:
     """Every stored award with its document id; the first bad one is an error."""
-    awards = []
+    awards: list[tuple[str, Award]] = []
     seen: set[str] = set()
+    step = max(len(table) // 20, 1)
     for doc_id, document in table.items():
+        if progress is not None and len(awards) % step == 0:
+            progress(0.5 + 0.3 * len(awards) / len(table))
         try:
             award = Award.from_document(document)
         except InvalidAward as error:

@@ -94,9 +94,9 @@ def _filters(store: Path, filters: FilterValues | Filters) -> Filters:
         return NO_FILTERS
     awards: Sequence[Award] = ()
     if _FILTERS_READING_THE_STORE & set(given):
-        from territoria_cli.store import load_awards
+        from territoria_cli.catalogue import Catalogue
 
-        awards = load_awards(store)
+        awards = Catalogue.open(store).awards()
     return build_filters(awards, **given)
 
 
@@ -160,16 +160,15 @@ def similar_store(
 
     Raises :class:`territoria_cli.errors.Failure` for an unknown or ambiguous id, as ``show`` does.
     """
-    from territoria_cli.filters import find_award
+    from territoria_cli.catalogue import Catalogue
     from territoria_cli.search.engine import Engine
     from territoria_cli.search.similar import run_similar
-    from territoria_cli.store import load_awards
 
-    awards = load_awards(store)
-    source = find_award(awards, award_id)
+    catalogue = Catalogue.open(store)
+    source = catalogue.find(award_id)
     if not isinstance(filters, Filters):
-        filters = build_filters(awards, **filters)
-    engine = Engine.for_store(store, _synonyms((), use_cache), use_cache=use_cache, awards=awards)
+        filters = build_filters(catalogue.awards(), **filters)
+    engine = Engine.for_store(store, _synonyms((), use_cache), use_cache=use_cache, awards=catalogue.awards())
     return run_similar(engine, source.id, filters, limit)
 
 

@@ -135,9 +135,9 @@ class Engine:
         """The engine over the store's index; ``awards`` (the store, if the caller loaded it) spares a reload."""
 
         def load() -> Sequence[Award]:
-            from territoria_cli.store import load_awards
+            from territoria_cli.catalogue import Catalogue
 
-            return awards if awards is not None else load_awards(store)
+            return awards if awards is not None else Catalogue.open(store).awards()
 
         return cls(open_index(store, load, use_cache=use_cache), synonyms)
 

@@ -20,9 +20,10 @@ Layout (one document per award):
 
 Where: ``platformdirs.user_cache_dir("territoria")/search/``, never beside the
 store (which may be read-only, shared, or inside the installed package). An
-index directory is named after the store's identity (resolved path, size,
-modification time, index format), so a changed store gets a new index and
-the old one is deleted. A directory is built under a temporary name and
+index directory is named after the store's identity (the catalogue's rule,
+:meth:`territoria_cli.catalogue.Identity.of_store`: resolved path, device,
+inode, size, modification time; and the index format), so a changed store
+gets a new index and the old one is deleted. A directory is built under a temporary name and
 renamed into place when complete: two first searches at the same time each
 build, one rename wins, the other uses the winner's; a reader never sees half
 an index. When the cache cannot be written, the index is built in memory.
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -177,37 +177,20 @@ def build_in_memory(awards: Sequence[Award]) -> tantivy.Index:
 
 
 def cache_root() -> Path:
-    """Where indexes are kept: the user's cache folder, per OS conventions (platformdirs' answer).
+    """Where indexes are kept: territoria's folder in the user's cache folder."""
+    from territoria_cli.catalogue import user_cache_dir
 
-    On Linux the XDG rule is applied here, as platformdirs applies it
-    (``$XDG_CACHE_HOME`` when it is an absolute path, else ``~/.cache``; a
-    test checks both agree):
-    importing platformdirs costs 4 ms, a twentieth of a search's start-up.
-    """
-    if sys.platform == "linux":
-        configured = os.environ.get("XDG_CACHE_HOME", "")
-        base = Path(configured) if os.path.isabs(configured) else Path(os.path.expanduser("~/.cache"))
-        return base / "territoria" / "search"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("territoria")) / "search"
-
-
-def digest(text: str) -> str:
-    """A short fingerprint of ``text`` for cache file names (64 bits from zlib: hashlib costs 3 ms to import)."""
-    import zlib
-
-    data = text.encode("utf-8", "surrogateescape")
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    return user_cache_dir() / "search"
 
 
 def _identity(store: Path) -> tuple[str, str] | None:
     """(store part, version part) of the index directory name; None if the store cannot be stat'ed."""
-    try:
-        resolved = store.resolve()
-        status = resolved.stat()
-    except OSError:
+    from territoria_cli.catalogue import Identity
+
+    identity = Identity.of_store(store)  # the catalogue's: one rule for what "the store changed" means
+    if identity is None:
         return None
+    resolved = identity.path
     import tantivy
 
     # Besides the store, the key holds what the index's bytes depend on: its format, tantivy's version
@@ -221,12 +204,12 @@ def _identity(store: Path) -> tuple[str, str] | None:
                 __version__,
                 Award._fields,
                 Laureate._fields,
-                status.st_size,
-                status.st_mtime_ns,
-                resolved,
+                *identity,
             ),
         )
     )
+    from territoria_cli.catalogue import digest
+
     return digest(str(resolved)), digest(version)
 
 

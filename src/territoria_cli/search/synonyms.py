@@ -149,7 +149,7 @@ def load(files: Sequence[Path], cache_folder: Path | None = None) -> Synonyms:
     """
     import marshal
 
-    from territoria_cli.search.index import digest
+    from territoria_cli.catalogue import digest
 
     try:
         identity = [(str(path.resolve()), *_signature(path)) for path in files]

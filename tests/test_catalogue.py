@@ -1,0 +1,166 @@
+"""What commands read once a store is big: a validated copy in the user cache folder (the catalogue).
+
+Every test runs the real commands on a generated store of 400 awards (the
+real ones with new ids and years, as the benchmark generates its stores),
+large enough to be cached, and checks what a user sees: the same answers as
+reading the store directly (which is what happens when the cache cannot be
+written), answers that follow the store when it changes, and no file written
+beside the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import write_store
+from typer.testing import CliRunner
+
+from territoria_cli.catalogue import DIRECT_READ_BYTES, Catalogue
+from territoria_cli.cli import app
+from territoria_cli.filters import NO_FILTERS
+from territoria_cli.stats import compute_stats, palmares_stats
+from territoria_cli.store import load_awards
+
+GENERATED = 400
+runner = CliRunner()
+
+
+def run(*args: str, cache: Path) -> Any:
+    return runner.invoke(app, list(args), env={"XDG_CACHE_HOME": str(cache)})
+
+
+@pytest.fixture
+def big_store(tmp_path: Path, real_awards) -> Path:
+    """400 awards in a folder of their own: the real ones again, with new ids and years."""
+    documents = []
+    for number in range(GENERATED):
+        document = real_awards[number % len(real_awards)].to_document()
+        document["id"] = f"{document['id']}-{number}"
+        document["year"] = 1986 + number % 32
+        documents.append(document)
+    folder = tmp_path / "stores"
+    folder.mkdir()
+    path = write_store(folder / "big.json", documents)
+    assert path.stat().st_size > DIRECT_READ_BYTES  # big enough to be cached, or these tests test nothing
+    return path
+
+
+def cache_files(cache: Path) -> dict[str, int]:
+    """Every file under the cache folder, with its modification time."""
+    return {str(path.relative_to(cache)): path.stat().st_mtime_ns for path in cache.rglob("*") if path.is_file()}
+
+
+def generated_id(real_awards, number: int) -> str:
+    return f"{real_awards[number % len(real_awards)].id}-{number}"
+
+
+#: "#n" stands for the id of generated award number n.
+COMMANDS = [
+    ("list", "--level", "or"),
+    ("list", "--sort", "title", "--reverse", "--json"),
+    ("list", "--region", "occitanie", "--year", "1990"),
+    ("stats",),
+    ("stats", "--level", "argent", "--json"),
+    ("stats", "--hide-empty"),
+    ("stats", "--by", "region", "--json"),
+    ("show", "#17"),
+    ("show", "#0", "--json"),
+    ("show", "#399"),
+    ("export", "--format", "csv", "--category", "lien"),
+    ("search", "reboisement", "--level", "or"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_cached_answers_are_those_of_reading_the_store(big_store, tmp_path, real_awards, command):
+    command = tuple(generated_id(real_awards, int(word[1:])) if word.startswith("#") else word for word in command)
+    cache = tmp_path / "cache"
+    unwritable = tmp_path / "not-a-folder"
+    unwritable.write_text("a file where the cache folder should be\n")
+
+    direct = run(*command, "--db", str(big_store), cache=unwritable)
+    building = run(*command, "--db", str(big_store), cache=cache)
+    built = cache_files(cache)
+    served = run(*command, "--db", str(big_store), cache=cache)
+
+    assert direct.exit_code == 0, direct.output
+    assert direct.stdout  # a real answer, not an empty one on both sides
+    assert building.stdout == direct.stdout
+    assert served.stdout == direct.stdout
+    assert built
+    assert {path: cache_files(cache)[path] for path in built} == built  # served, not rebuilt
+    assert unwritable.read_text() == "a file where the cache folder should be\n"
+
+
+def test_the_cache_lives_in_the_user_cache_folder_never_beside_the_store(big_store, tmp_path):
+    cache = tmp_path / "cache"
+    before = sorted(os.listdir(big_store.parent))
+    assert run("list", "--db", str(big_store), cache=cache).exit_code == 0
+    assert run("stats", "--db", str(big_store), cache=cache).exit_code == 0
+    assert sorted(os.listdir(big_store.parent)) == before == ["big.json"]
+    assert all(name.startswith(os.path.join("territoria", "")) for name in cache_files(cache))
+
+
+def test_a_changed_store_is_read_again(big_store, tmp_path, make_award_document):
+    cache = tmp_path / "cache"
+    assert json.loads(run("stats", "--json", "--db", str(big_store), cache=cache).stdout)["awards"] == GENERATED
+    assert run("show", "2099-nouvelle", "--db", str(big_store), cache=cache).exit_code == 1
+
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps([make_award_document("2099-nouvelle", title="Une forêt nouvelle")]), encoding="utf-8")
+    imported = run("import", str(new), "--db", str(big_store), cache=cache)
+    assert imported.exit_code == 0, imported.output
+
+    assert json.loads(run("stats", "--json", "--db", str(big_store), cache=cache).stdout)["awards"] == GENERATED + 1
+    shown = run("show", "2099-nouvelle", "--json", "--db", str(big_store), cache=cache)
+    assert json.loads(shown.stdout)["title"] == "Une forêt nouvelle"
+
+
+def test_an_edit_that_keeps_the_size_is_seen(big_store, tmp_path, real_awards):
+    """Size alone would miss it: the modification time and inode are part of the store's identity."""
+    cache = tmp_path / "cache"
+    award_id = next(generated_id(real_awards, n) for n in range(GENERATED) if "reboisement" in generated_id(real_awards, n))
+    assert "Journées de reboisement" in run("show", award_id, "--db", str(big_store), cache=cache).stdout
+    text = big_store.read_text(encoding="utf-8")
+    big_store.write_text(text.replace("Journées de reboisement", "Journées de REBOISEMENT"), encoding="utf-8")
+    assert len(text.encode()) == big_store.stat().st_size
+    assert "Journées de REBOISEMENT" in run("show", award_id, "--db", str(big_store), cache=cache).stdout
+
+
+def test_a_damaged_cache_is_rebuilt(big_store, tmp_path, real_awards):
+    cache = tmp_path / "cache"
+    expected = run("list", "--level", "bronze", "--db", str(big_store), cache=cache).stdout
+    for path in cache.rglob("*.awards"):
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert run("list", "--level", "bronze", "--db", str(big_store), cache=cache).stdout == expected
+    shown = run("show", generated_id(real_awards, 17), "--db", str(big_store), cache=cache)
+    assert shown.exit_code == 0 and generated_id(real_awards, 17) in shown.stdout
+
+
+def test_an_invalid_big_store_is_refused_as_before(big_store, tmp_path):
+    cache = tmp_path / "cache"
+    content = json.loads(big_store.read_text(encoding="utf-8"))
+    content["awards"]["7"]["level"] = "platine"
+    big_store.write_text(json.dumps(content), encoding="utf-8")
+    result = run("list", "--db", str(big_store), cache=cache)
+    assert result.exit_code == 1
+    assert "document 7" in result.stderr and "platine" in result.stderr
+    assert not list(cache.rglob("*.awards"))
+
+
+def test_the_library_reads_the_same_awards_and_figures(big_store, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    direct = load_awards(big_store)
+    Catalogue.open(big_store)  # builds
+    cached = Catalogue.open(big_store)
+    assert cached.awards() == direct
+    assert cached.ids() == [award.id for award in direct]
+    assert cached.stats() == palmares_stats(direct, NO_FILTERS)
+    assert Catalogue.open(big_store).stats() == palmares_stats(direct, NO_FILTERS)  # kept, then read back
+    assert Catalogue.open(big_store).stats(hide_empty=True) == compute_stats(direct)
+    assert cached.award(direct[123].id) == direct[123]
+    assert cached.award("no-such-id") is None
