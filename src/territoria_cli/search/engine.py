@@ -29,12 +29,13 @@ from territoria_cli.errors import UsageError
 from territoria_cli.model import Award
 from territoria_cli.search import analysis
 from territoria_cli.search.analysis import Clause, Word
-from territoria_cli.search.index import FIELD_WEIGHTS, FILTER_FIELDS, SEARCHED_FIELDS, decode_award, open_index
+from territoria_cli.search.index import FIELD_WEIGHTS, FILTER_FIELDS, SEARCHED_FIELDS, Indexed, decode_award, open_index
 from territoria_cli.search.synonyms import Synonyms
 
 if TYPE_CHECKING:
     import tantivy
 
+    from territoria_cli.catalogue import Catalogue, ProgressFactory
     from territoria_cli.filters import Filters
 
 SYNONYM_WEIGHT = 0.4
@@ -118,27 +119,34 @@ class Found(NamedTuple):
 class Engine:
     """An open index and what queries need from it (vocabulary look-ups are cached per process)."""
 
-    def __init__(self, index: tantivy.Index, synonyms: Synonyms) -> None:
+    def __init__(self, indexed: Indexed, synonyms: Synonyms) -> None:
         import tantivy
 
         self._tantivy = tantivy
-        self.index = index
-        self.schema = index.schema
-        self.searcher = index.searcher()
+        self.index = indexed.handle
+        self.tie_ranks = indexed.tie_ranks
+        self.schema = self.index.schema
+        self.searcher = self.index.searcher()
         self.synonyms = synonyms
 
     @classmethod
     def for_store(
-        cls, store: Path, synonyms: Synonyms, *, use_cache: bool = True, awards: Sequence[Award] | None = None
+        cls,
+        store: Path,
+        synonyms: Synonyms,
+        *,
+        use_cache: bool = True,
+        catalogue: Catalogue | None = None,
+        progress: ProgressFactory | None = None,
     ) -> Engine:
-        """The engine over the store's index; ``awards`` (the store, if the caller loaded it) spares a reload."""
+        """The engine over the store's index; ``catalogue`` (if the caller opened it) spares opening it again."""
 
-        def load() -> Sequence[Award]:
+        def open_catalogue() -> Catalogue:
             from territoria_cli.catalogue import Catalogue
 
-            return awards if awards is not None else Catalogue.open(store).awards()
+            return catalogue if catalogue is not None else Catalogue.open(store, progress=progress)
 
-        return cls(open_index(store, load, use_cache=use_cache), synonyms)
+        return cls(open_index(store, open_catalogue, use_cache=use_cache, progress=progress), synonyms)
 
     # ------------------------------------------------------------ vocabulary
 
@@ -198,10 +206,11 @@ class Engine:
         return {address: self.award(address) for address in sorted(addresses)}
 
     def order_of(self, addresses: Sequence[tuple[int, int]]) -> dict[tuple[int, int], int]:
-        """The tie order (level, then id) of each address, from the fast field."""
+        """The tie order (level, then id) of each address: its stored position's rank."""
         doc_address = self._tantivy.DocAddress
-        values = self.searcher.fast_field_values("order", [doc_address(*address) for address in addresses])
-        return {address: int(value or 0) for address, value in zip(addresses, values, strict=True)}
+        positions = self.searcher.fast_field_values("position", [doc_address(*address) for address in addresses])
+        ranks = self.tie_ranks
+        return {address: ranks[int(position or 0)] for address, position in zip(addresses, positions, strict=True)}
 
     def address_of(self, award_id: str) -> tuple[int, int] | None:
         query = self._tantivy.Query.term_query(self.schema, "id", award_id)
