@@ -544,8 +544,10 @@ def make_snippet(
     0.3 s instead of 1.1 s). The excerpt is cut at spaces, with "…" where text
     was left out.
     """
-    spans = sorted(_marker(highlight).spans(text))
-    first = min(spans if anchors is None or anchors == highlight else _marker(anchors).spans(text), default=(0, 0))
+    pieces = set(text.split())
+    spans = sorted(_marker(highlight).spans(text, pieces))
+    anchored = spans if anchors is None or anchors == highlight else _marker(anchors).spans(text, pieces)
+    first = min(anchored, default=(0, 0))
     start = max(0, min(first[0] - _SNIPPET_LEAD, len(text) - length))
     end = min(len(text), start + length)
     if start > 0:
@@ -566,7 +568,8 @@ def make_snippet(
         segments.append((_ELLIPSIS, False))
     tidy: list[tuple[str, bool]] = []
     for piece, marked in segments:
-        piece = _SPACES.sub(" ", piece)
+        if "  " in piece or not piece.isprintable():  # else no space to tidy (spaces other than " " are unprintable)
+            piece = _SPACES.sub(" ", piece)
         if piece and tidy and tidy[-1][1] == marked:
             tidy[-1] = (tidy[-1][0] + piece, marked)
         elif piece or marked:
@@ -602,9 +605,8 @@ class _Marker:
         self.marked: dict[str, tuple[tuple[int, int], ...]] = {}
         self.unmarked: set[str] = set()
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """The spans of the marked words in ``text``."""
-        pieces = set(text.split())
+    def spans(self, text: str, pieces: set[str]) -> list[tuple[int, int]]:
+        """The spans of the marked words in ``text``, whose pieces (``set(text.split())``) are ``pieces``."""
         for piece in pieces.difference(self.unmarked).difference(self.marked):
             inside = tuple(
                 (word.start(), word.end())
