@@ -569,7 +569,7 @@ def make_snippet(
     tidy: list[tuple[str, bool]] = []
     for piece, marked in segments:
         if "  " in piece or not piece.isprintable():  # else no space to tidy (spaces other than " " are unprintable)
-            piece = _SPACES.sub(" ", piece)
+            piece = re.sub(r"\s+", " ", piece)
         if piece and tidy and tidy[-1][1] == marked:
             tidy[-1] = (tidy[-1][0] + piece, marked)
         elif piece or marked:
@@ -577,9 +577,6 @@ def make_snippet(
     return tuple(tidy)
 
 
-#: A word as the index's tokenizer cuts one: a run of letters and digits.
-_WORDS = re.compile(r"[^\W_]+")
-_SPACES = re.compile(r"\s+")
 #: The analysed terms of each word met in a snippet so far (a process sees a bounded vocabulary).
 _WORD_TERMS: dict[str, frozenset[str]] = {}
 
@@ -610,7 +607,7 @@ class _Marker:
         for piece in pieces.difference(self.unmarked).difference(self.marked):
             inside = tuple(
                 (word.start(), word.end())
-                for word in _WORDS.finditer(piece)
+                for word in analysis.TYPED_WORD.finditer(piece)
                 if not _word_terms(word.group()).isdisjoint(self.terms)
             )
             if inside:
