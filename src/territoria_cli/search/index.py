@@ -396,6 +396,9 @@ def _build(
             number for number, fingerprint in enumerate(digests) if number >= len(old) or old[number] != fingerprint
         ]
         gone = range(len(digests), len(old))
+        if not changed and not gone:  # the same awards (the store was touched, or written back as it was)
+            _State(key, digests, state.levels, state.ranks).write(folder)
+            return
         levels = bytearray(state.levels[: len(ids)].ljust(len(ids), b"\0"))
         index = tantivy.Index.open(str(folder))
     else:
