@@ -17,7 +17,9 @@ and reads instead:
 
 The search engine keeps its full-text index apart (:mod:`territoria_cli.search`)
 but under the same rule (:meth:`Identity.of_store`): building it costs ten
-times what the catalogue costs, and only a search needs it.
+times what the catalogue costs, and only a search needs it. The catalogue
+fingerprints each chunk (:meth:`Catalogue.chunk_digests`), so that after a
+change the index re-indexes only the chunks that differ.
 
 Where and when
 --------------
