@@ -626,6 +626,7 @@ class _Marker:
         return found
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def _marker(terms: frozenset[str]) -> _Marker:
+    """The marker of ``terms``; a few are kept (each remembers the pieces of every text it has seen)."""
     return _Marker(terms)
