@@ -461,3 +461,72 @@ def test_an_index_of_another_format_is_not_read(store, monkeypatch, tmp_path):
     assert found(path, "compost") == ["2099-award-0"]
     second = [name for name in _cache_entries(cache) if name.startswith("index-")]
     assert len(first) == len(second) == 1 and first != second
+
+
+# ---------------------------------------------------------------- a big store that changes
+
+
+def _generated(real_awards, count: int) -> list[dict]:
+    documents = []
+    for number in range(count):
+        document = real_awards[number % len(real_awards)].to_document()
+        document["id"] = f"{document['id']}-{number}"
+        document["year"] = 1986 + number % 32
+        documents.append(document)
+    return documents
+
+
+def test_a_changed_big_store_is_searched_as_if_indexed_afresh(real_awards, tmp_path, monkeypatch):
+    """After an edit, a shrink and a growth of a big store, search answers what a fresh index of it answers."""
+    from conftest import write_store
+
+    from territoria_cli.catalogue import CHUNK_AWARDS, DIRECT_READ_BYTES
+    from territoria_cli.search import search_awards
+    from territoria_cli.store import load_awards
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    documents = _generated(real_awards, 2 * CHUNK_AWARDS + 300)
+    path = write_store(tmp_path / "big.json", documents)
+    assert path.stat().st_size > DIRECT_READ_BYTES  # cached in chunks, or this tests nothing
+    queries = ["reboisement", "xylophonie", "moustique tigre", "vélo", "aide aux personnes âgées"]
+    assert found(path, "xylophonie") == []
+    edited = CHUNK_AWARDS + 7
+    documents[edited]["title"] = "Xylophonie des haies communales"
+    grown = documents + [{**document, "id": f"{document['id']}-new"} for document in documents[:3]]
+    for state in (documents, documents[: 2 * CHUNK_AWARDS + 10], grown, grown):  # the last: written back unchanged
+        write_store(path, state)
+        os.utime(path, ns=(1, path.stat().st_mtime_ns + 1))  # a new modification time, whatever the clock's resolution
+        fresh = load_awards(path)
+        for query in queries:
+            assert found(path, query) == ids(search_awards(fresh, [query])), (len(state), query)
+    assert found(path, "xylophonie") == [documents[edited]["id"]]
+
+
+def test_indexing_reports_its_progress_and_redoes_only_what_changed(real_awards, tmp_path, monkeypatch):
+    """The first search indexes every award, telling the progress bar; after an edit, only the edited chunk."""
+    from contextlib import contextmanager
+
+    from conftest import write_store
+
+    from territoria_cli.catalogue import CHUNK_AWARDS, INDEXING, READING
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    documents = _generated(real_awards, 2 * CHUNK_AWARDS + 300)
+    path = write_store(tmp_path / "big.json", documents)
+    tasks: list[tuple[int, str, list[float]]] = []
+
+    @contextmanager
+    def recorder(amount: int, task: str):
+        tasks.append((amount, task, []))
+        yield tasks[-1][2].append
+
+    search_store(path, ["reboisement"], progress=recorder)
+    assert [(amount, task) for amount, task, _ in tasks] == [(path.stat().st_size, READING), (len(documents), INDEXING)]
+    indexing = tasks[1][2]
+    assert indexing == sorted(indexing) and indexing[-1] == 1.0 and len(indexing) > 10
+    tasks.clear()
+    documents[-1]["title"] = "Xylophonie"
+    write_store(path, documents)
+    os.utime(path, ns=(1, 1))
+    assert found(path, "xylophonie", progress=recorder) == [documents[-1]["id"]]
+    assert [(amount, task) for amount, task, _ in tasks] == [(path.stat().st_size, READING), (300, INDEXING)]

@@ -333,11 +333,11 @@ def _catalogue(db: Path | None) -> "Catalogue":
     return Catalogue.open(store.resolve_store_path(db), progress=_progress_bar)
 
 
-def _progress_bar(size: int) -> "AbstractContextManager[Callable[[float], None]]":
+def _progress_bar(amount: int, task: str) -> "AbstractContextManager[Callable[[float], None]]":
     """The progress bar of a rebuild; its module is imported only when a rebuild happens."""
     from territoria_cli.progress import on_terminal
 
-    return on_terminal(size)
+    return on_terminal(amount, task)
 
 
 @app.command(
@@ -425,7 +425,9 @@ def search_awards(
     """Find awards by what they are about: words of their title, summary, laureate or category."""
     from territoria_cli.search import search_store
 
-    found = search_store(store.resolve_store_path(db), terms, filters, limit=limit, synonym_files=synonyms or ())
+    found = search_store(
+        store.resolve_store_path(db), terms, filters, limit=limit, synonym_files=synonyms or (), progress=_progress_bar
+    )
     views.hits(found, terms, views.Output(lang, as_json))
 
 
@@ -479,7 +481,7 @@ def similar(
     """Find the initiatives closest to one award: new leads on the same subject."""
     from territoria_cli.search import similar_store
 
-    result = similar_store(store.resolve_store_path(db), award_id, filters, limit=limit)
+    result = similar_store(store.resolve_store_path(db), award_id, filters, limit=limit, progress=_progress_bar)
     views.similar(result, views.Output(lang, as_json))
 
 

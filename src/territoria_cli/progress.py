@@ -1,4 +1,4 @@
-"""A progress bar for the one slow thing a command may do: rebuild the catalogue of a big store.
+"""A progress bar for the slow things a command may do: rebuild the catalogue or the search index of a big store.
 
 The bar goes to standard error, only when it is a terminal, and appears only
 once the work has lasted :data:`SHOW_AFTER_SECONDS`: a rebuild that finishes
@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 SHOW_AFTER_SECONDS = 1.0
 
 
-def on_terminal(size: int) -> AbstractContextManager[Reporter]:
+def on_terminal(amount: int, task: str) -> AbstractContextManager[Reporter]:
     """A :data:`territoria_cli.catalogue.ProgressFactory` drawing on standard error if it is a terminal."""
+    from territoria_cli.catalogue import INDEXING
+
     try:
         terminal = sys.stderr.isatty()
     except (ValueError, AttributeError):
@@ -29,7 +31,9 @@ def on_terminal(size: int) -> AbstractContextManager[Reporter]:
         return nullcontext(_silent)
     from territoria_cli.i18n import _
 
-    return _DelayedBar(_("Reading the store ({size} MB) into territoria's cache").format(size=f"{size / 1e6:.0f}"))
+    if task == INDEXING:
+        return _DelayedBar(_("Indexing {count} awards for search").format(count=f"{amount:,}"))
+    return _DelayedBar(_("Reading the store ({size} MB) into territoria's cache").format(size=f"{amount / 1e6:.0f}"))
 
 
 def _silent(fraction: float) -> None:

@@ -21,7 +21,7 @@ corrections, snippets), :mod:`.similar` (more-like-this).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from territoria_cli.i18n import _
 from territoria_cli.model import Award
 
 if TYPE_CHECKING:
+    from territoria_cli.catalogue import Catalogue, ProgressFactory
     from territoria_cli.search.engine import Found, Hit, QueryError, make_snippet
     from territoria_cli.search.similar import SimilarHit, SimilarResult
     from territoria_cli.search.synonyms import SynonymError, Synonyms
@@ -85,18 +86,14 @@ def _synonyms(synonym_files: Sequence[Path], use_cache: bool) -> Synonyms:
     return synonyms.load(synonyms.synonym_files(synonym_files), folder)
 
 
-def _filters(store: Path, filters: FilterValues | Filters) -> Filters:
-    """The filters read; the store is loaded only for those whose values are the store's names."""
+def _filters(catalogue: Callable[[], Catalogue], filters: FilterValues | Filters) -> Filters:
+    """The filters read; the awards are loaded only for those whose values are the store's names."""
     if isinstance(filters, Filters):
         return filters
     given = {name: value for name, value in filters.items() if value not in (None, (), [])}
     if not given:
         return NO_FILTERS
-    awards: Sequence[Award] = ()
-    if _FILTERS_READING_THE_STORE & set(given):
-        from territoria_cli.catalogue import Catalogue
-
-        awards = Catalogue.open(store).awards()
+    awards: Sequence[Award] = catalogue().awards() if _FILTERS_READING_THE_STORE & set(given) else ()
     return build_filters(awards, **given)
 
 
@@ -108,6 +105,7 @@ def search_store(
     limit: int | None = None,
     synonym_files: Sequence[Path] = (),
     use_cache: bool = True,
+    progress: ProgressFactory | None = None,
 ) -> Found:
     """Search the store at ``store`` for ``terms`` as typed (words, "quoted phrases", ``OR``).
 
@@ -118,6 +116,8 @@ def search_store(
     :class:`SynonymError`) for a query with nothing to search, a bad synonym
     file or a bad filter, before reading the store; and
     :class:`territoria_cli.errors.StoreError` for an unusable store.
+    ``progress`` shows a rebuild of what the search derives from the store
+    (the catalogue, the index) to the person waiting.
     """
     from territoria_cli.search import analysis
     from territoria_cli.search.engine import Engine, QueryError, run_search
@@ -126,8 +126,8 @@ def search_store(
     if not analysis.parse(text):
         raise QueryError(_("nothing to search for in {query}: give at least one word").format(query=_shown(text)))
     synonyms = _synonyms(synonym_files, use_cache)
-    engine = Engine.for_store(store, synonyms, use_cache=use_cache)
-    return run_search(engine, text, _filters(store, filters), limit)
+    engine = Engine.for_store(store, synonyms, use_cache=use_cache, progress=progress)
+    return run_search(engine, text, _filters(lambda: _catalogue(store, progress), filters), limit)
 
 
 def search_awards(
@@ -155,6 +155,7 @@ def similar_store(
     *,
     limit: int | None = 10,
     use_cache: bool = True,
+    progress: ProgressFactory | None = None,
 ) -> SimilarResult:
     """The awards of the store closest to ``award_id`` (a unique beginning of an id is enough).
 
@@ -164,12 +165,19 @@ def similar_store(
     from territoria_cli.search.engine import Engine
     from territoria_cli.search.similar import run_similar
 
-    catalogue = Catalogue.open(store)
+    catalogue = Catalogue.open(store, progress=progress)
     source = catalogue.find(award_id)
-    if not isinstance(filters, Filters):
-        filters = build_filters(catalogue.awards(), **filters)
-    engine = Engine.for_store(store, _synonyms((), use_cache), use_cache=use_cache, awards=catalogue.awards())
+    filters = _filters(lambda: catalogue, filters)
+    engine = Engine.for_store(
+        store, _synonyms((), use_cache), use_cache=use_cache, catalogue=catalogue, progress=progress
+    )
     return run_similar(engine, source.id, filters, limit)
+
+
+def _catalogue(store: Path, progress: ProgressFactory | None) -> Catalogue:
+    from territoria_cli.catalogue import Catalogue
+
+    return Catalogue.open(store, progress=progress)
 
 
 def _shown(text: str) -> str:

@@ -133,7 +133,7 @@ class Clause(NamedTuple):
 
 _QUOTES = str.maketrans({"«": '"', "»": '"', "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"'})
 #: Words as the tokenizer sees them, keeping the typed spelling (letters, digits, and elided apostrophes).
-_TYPED_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+TYPED_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: A query longer than this is pasted text, not a search: only its beginning is read.
 MAX_QUERY_CHARACTERS = 1000
 #: At most this many words are searched (a pasted page would make hundreds of clauses).
@@ -175,7 +175,7 @@ def parse(text: str) -> list[Clause]:
 
 
 def _words(text: str) -> Iterator[Word]:
-    for match in _TYPED_WORD.finditer(text):
+    for match in TYPED_WORD.finditer(text):
         typed = match.group()
         folded = folded_words(typed)
         if not folded:
