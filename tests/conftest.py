@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from territoria_cli import store
+from territoria_cli import i18n, store
 from territoria_cli.model import Award
 
 
@@ -112,3 +112,17 @@ def pinned_cli_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: py
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language (French): a command run with --lang en changes it for the process."""
+    i18n.set_language(i18n.DEFAULT_LANGUAGE)
+    yield
+    i18n.set_language(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def english_messages() -> None:
+    """Library messages in English, the language of the source strings, for tests that read them."""
+    i18n.set_language("en")

@@ -172,7 +172,7 @@ def test_a_fifo_as_store_is_an_immediate_error_for_every_reading_command(tmp_pat
     source.write_text(json.dumps([award_document()]), encoding="utf-8")
     for args in (["list"], ["stats"], ["search", "x"], ["show", "x"], ["export"], ["import", str(source)]):
         run = territoria(*args, "--db", str(fifo))  # a hang fails by TIMEOUT
-        assert run.returncode == 1 and "is a FIFO" in run.stderr, (args, run.stderr)
+        assert run.returncode == 1 and "est un FIFO" in run.stderr, (args, run.stderr)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.json", "store.json"]  # no lock beside it
 
 
@@ -187,7 +187,9 @@ def _limit_memory() -> None:
 def test_an_endless_device_as_store_is_refused_before_reading_a_byte(device: str) -> None:
     started = time.monotonic()
     run = territoria("list", "--db", device, preexec_fn=_limit_memory)
-    assert (run.returncode, run.stderr) == (1, f"Error: {device}: is a device, not a store file; territoria reads regular files only\n")
+    assert (run.returncode, run.stderr) == (
+        1, f"Erreur : {device} : est un périphérique, pas une base ; territoria ne lit que des fichiers ordinaires\n"
+    )
     assert time.monotonic() - started < 5
 
 
@@ -223,7 +225,7 @@ def test_export_over_the_store_it_reads_is_refused(tmp_path: Path) -> None:
     store.write_text(json.dumps({"awards": {"1": award_document()}}), encoding="utf-8")
     before = store.read_bytes()
     run = territoria("export", "--format", "json", "--db", str(store), "-o", str(store))
-    assert run.returncode == 1 and "which an export never overwrites" in run.stderr
+    assert run.returncode == 1 and "qu'un export n'écrase jamais" in run.stderr
     assert store.read_bytes() == before
 
 

@@ -72,18 +72,20 @@ def no_traceback(result: Any) -> None:
 
 def test_a_region_that_won_nothing_is_valid_and_finds_nothing():
     result = run("list", "--region", "bretagne")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No award matches these filters.\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "Aucun prix ne correspond à ces filtres.\n")
 
 
 def test_a_misspelt_region_is_a_usage_error_with_a_suggestion():
     result = run("list", "--region", "bretonne")
-    assert (result.exit_code, result.stderr) == (2, "Error: unknown région 'bretonne'; did you mean Bretagne?\n")
+    assert (result.exit_code, result.stderr) == (2, 'Erreur : région inconnue "bretonne" ; vouliez-vous dire "Bretagne" ?\n')
+    english = run("list", "--region", "bretonne", "--lang", "en")
+    assert english.stderr == 'Error: unknown region "bretonne"; did you mean "Bretagne"?\n'
 
 
 @pytest.mark.parametrize("typed", ["2a", "2A", "corse-du-sud"])
 def test_a_departement_by_code_in_any_case_or_by_name(typed):
     result = run("list", "--department", typed)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No award matches these filters.\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "Aucun prix ne correspond à ces filtres.\n")
 
 
 def test_a_departement_code_of_one_digit_is_read_with_its_zero():
@@ -110,8 +112,8 @@ def test_population_keeps_awards_of_which_one_body_is_in_the_range():
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("abc", "Error: invalid population range 'abc'; expected MIN-MAX in inhabitants, such as 5000-, -10000 or 2000-10000"),
-     ("10-5", "Error: invalid population range '10-5': the minimum is above the maximum")],
+    [("abc", 'Erreur : tranche de population invalide "abc" ; attendu MIN-MAX en habitants, comme 5000-, -10000 ou 2000-10000'),
+     ("10-5", 'Erreur : tranche de population invalide "10-5" : le minimum dépasse le maximum')],
 )
 def test_a_bad_population_range_is_a_usage_error(typed, message):
     result = run("list", "--population", typed)
@@ -207,7 +209,8 @@ def test_a_filter_matching_nothing_says_so_on_stderr_and_succeeds():
     result = run("list", "--year", "1990")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No award matches" in result.stderr
+    assert result.stderr == "Aucun prix ne correspond à ces filtres.\n"
+    assert run("list", "--year", "1990", "--lang", "en").stderr == "No award matches these filters.\n"
     assert json.loads(run("list", "--year", "1990", "--json").stdout) == []
 
 
@@ -235,8 +238,8 @@ def test_forced_terminal_draws_a_rich_table_without_colour_under_no_color():
     assert result.exit_code == 0, result.output
     assert BOX_CHARACTERS & set(result.stdout)
     assert "● Or" in result.stdout
-    assert FIELD_LABELS["fr"]["laureate"] in result.stdout
-    assert "\x1b[33" not in result.stdout  # no yellow under NO_COLOR
+    assert FIELD_LABELS["fr"]["level"] in result.stdout
+    assert "\x1b[38;5" not in result.stdout and "\x1b[33" not in result.stdout  # no colour under NO_COLOR
 
 
 def test_forced_terminal_colours_the_medals():
@@ -248,51 +251,122 @@ def test_forced_terminal_colours_the_medals():
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "french", "english"),
     [
-        (["list", "--level", "gld"], "Error: unknown level 'gld'; valid levels: or, argent, bronze"),
-        (["list", "--category", "nowhere"], "Error: unknown category 'nowhere'; valid values: "),
-        (["list", "--category", "transition"], "Error: ambiguous category 'transition'"),
-        (["list", "--kind", "village"], "Error: unknown kind 'village'"),
-        (["list", "--region", "Atlantis"], "Error: unknown région 'Atlantis'"),
-        (["list", "--department", "9999"], "Error: unknown département '9999'"),
-        (["list", "--sort", "colour"], "Error: unknown sort key 'colour'"),
-        (["list", "--lang", "de"], "Error: Invalid value for '--lang'"),
-        (["list", "--limit", "0"], "Error: Invalid value for '--limit'"),
-        (["list", "--year", "last"], "Error: Invalid value for '--year'"),
-        (["list", "--levle", "or"], "Error: No such option: --levle"),
-        (["search"], "Error: Missing argument"),
-        (["search", ""], "Error: nothing to search for"),
-        (["search", "*", "?"], "Error: nothing to search for"),
-        (["export", "--format", "odt"], "Error: unknown format 'odt'"),
-        (["export", "--columns", "id,colour"], "colour"),
-        (["export", "--format", "csv", "--group-by", "category"], "Error: --group-by applies to --format md or xlsx or docx or html only, not csv"),
-        (["export", "--format", "md", "--excel"], "Error: --excel applies to --format csv only"),
-        (["nope"], "Error: No such command 'nope'"),
-        (["lst"], "Error: No such command 'lst'. Did you mean 'list'?"),
+        (
+            ["list", "--level", "gld"],
+            'Erreur : niveau inconnu "gld" ; niveaux possibles : or, argent, bronze',
+            'Error: unknown level "gld"; valid levels: or, argent, bronze',
+        ),
+        (
+            ["list", "--category", "nowhere"],
+            "Erreur : catégorie inconnue \"nowhere\" ; 'territoria values category' les liste",
+            "Error: unknown category \"nowhere\"; 'territoria values category' lists them",
+        ),
+        (
+            ["list", "--category", "transition"],
+            'Erreur : catégorie ambiguë "transition" : ce peut être "Transition énergétique", "Transition numérique"',
+            'Error: ambiguous category "transition": it could be "Transition énergétique", "Transition numérique"',
+        ),
+        (
+            ["list", "--category", "comunication"],
+            'Erreur : catégorie inconnue "comunication" ; vouliez-vous dire "Communication" ?',
+            'Error: unknown category "comunication"; did you mean "Communication"?',
+        ),
+        (["list", "--kind", "village"], 'Erreur : type de collectivité inconnu "village"', 'Error: unknown kind "village"'),
+        (["list", "--region", "Atlantis"], 'Erreur : région inconnue "Atlantis"', 'Error: unknown region "Atlantis"'),
+        (["export", "--format", "md", "--excel"], "Erreur : --excel ne s'applique qu'à --format csv", "Error: --excel applies to --format csv only"),
+        (["list", "--department", "9999"], 'Erreur : département inconnu "9999"', 'Error: unknown département "9999"'),
+        (["list", "--sort", "colour"], 'Erreur : clé de tri inconnue "colour"', 'Error: unknown sort key "colour"'),
+        (
+            ["list", "--lang", "de"],
+            'Erreur : valeur invalide pour "--lang" : "de" n\'est pas l\'un de "fr", "en"',
+            'Error: invalid value for "--lang": "de" is not one of "fr", "en"',
+        ),
+        (
+            ["list", "--limit", "0"],
+            'Erreur : valeur invalide pour "--limit" / "-n" : 0 n\'est pas dans l\'intervalle x>=1',
+            'Error: invalid value for "--limit" / "-n": 0 is not in the range x>=1',
+        ),
+        (
+            ["list", "--year", "last"],
+            'Erreur : valeur invalide pour "--year" : "last" n\'est pas un nombre entier',
+            'Error: invalid value for "--year": "last" is not a whole number',
+        ),
+        (
+            ["list", "--levle", "or"],
+            "Erreur : option inconnue : --levle ; vouliez-vous dire --help, --level, --reverse ? (voir 'territoria list --help')",
+            "Error: no such option: --levle; did you mean --help, --level, --reverse? (see 'territoria list --help')",
+        ),
+        (["list", "--limit"], "Erreur : l'option --limit attend une valeur", "Error: option --limit needs a value"),
+        (["list", "extra"], "Erreur : argument(s) en trop : extra", "Error: unexpected extra argument(s): extra"),
+        (["search"], 'Erreur : argument manquant : "TERMS..."', 'Error: missing argument "TERMS..."'),
+        (["search", ""], 'Erreur : rien à chercher dans ""', 'Error: nothing to search for in ""'),
+        (["search", "*", "?"], 'Erreur : rien à chercher dans "* ?"', 'Error: nothing to search for in "* ?"'),
+        (["export", "--format", "odt"], 'Erreur : format inconnu "odt"', 'Error: unknown format "odt"'),
+        (["export", "--columns", "id,colour"], 'Erreur : colonne(s) inconnue(s) "colour"', 'Error: unknown column(s) "colour"'),
+        (
+            ["export", "--format", "csv", "--group-by", "category"],
+            "Erreur : --group-by ne s'applique qu'à --format md ou xlsx ou docx ou html, pas à csv",
+            "Error: --group-by applies to --format md or xlsx or docx or html only, not csv",
+        ),
+        (["values", "colour"], 'Erreur : champ inconnu "colour"', 'Error: unknown field "colour"'),
+        (["completion", "tcsh"], "Erreur : shell inconnu tcsh", "Error: unknown shell tcsh"),
+        (["nope"], "Erreur : commande inconnue : nope", "Error: no such command: nope"),
+        (
+            ["lst"],
+            "Erreur : commande inconnue : lst ; vouliez-vous dire 'list' ?",
+            "Error: no such command: lst; did you mean 'list'?",
+        ),
     ],
 )
-def test_usage_errors_exit_2_with_one_clear_line(args, message):
-    result = run(*args)
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    assert message in result.stderr
-    assert len(lines(result.stderr)) == 1
-    no_traceback(result)
+def test_usage_errors_exit_2_with_one_clear_line_in_french_or_english(args, french, english):
+    for language, message in (("fr", french), ("en", english)):
+        result = run(*args, env={"TERRITORIA_LANG": language})
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert message in result.stderr, language
+        assert len(lines(result.stderr)) == 1
+        no_traceback(result)
+
+
+def test_the_language_also_comes_from_the_environment_and_can_be_typed_anywhere():
+    assert run("list", "--level", "gld", env={"TERRITORIA_LANG": "en"}).stderr.startswith("Error: unknown level")
+    assert run("--lang", "en", "list", "--level", "gld").stderr.startswith("Error: unknown level")
+    assert run("list", "--level", "gld", "--lang=en").stderr.startswith("Error: unknown level")
+    assert run("list", "--level", "gld").stderr.startswith("Erreur : niveau inconnu")
+
+
+def test_debug_is_accepted_anywhere_on_the_line(monkeypatch):
+    def broken(path):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("territoria_cli.store.load_awards", broken)
+    for args in (["--debug", "list"], ["list", "--debug"], ["list", "--level", "or", "--debug"]):
+        assert isinstance(run(*args).exception, RuntimeError), args
+    searched = run("search", "--", "--debug")  # after "--" it is a word to find
+    assert "disk on fire" in searched.stderr and searched.exception is None or isinstance(searched.exception, SystemExit)
 
 
 def test_unknown_id_exits_1_and_suggests_close_ids():
     result = run("show", "2017-albi-agriculture-et-alimentation-de-proximiter")
     assert result.exit_code == 1
-    assert f"did you mean: {ALBI}" in result.stderr
-    assert result.stderr.startswith("Error: no award with id ")
+    assert result.stderr == (
+        'Erreur : aucun prix d\'identifiant "2017-albi-agriculture-et-alimentation-de-proximiter" ; '
+        f'vouliez-vous dire : "{ALBI}" ?\n'
+    )
+    english = run("show", "saverdum", "--lang", "en")
+    assert english.stderr == 'Error: no award with id "saverdum"; did you mean: "2017-saverdun-recup-velos-en-liberte"?\n'
     no_traceback(result)
 
 
-def test_ambiguous_id_prefix_lists_the_candidates():
-    result = run("show", "2017-albi")
+def test_ambiguous_id_part_lists_the_candidates():
+    result = run("show", "albi")
     assert result.exit_code == 1
-    assert ALBI in result.stderr and "2 awards have an id starting with" in result.stderr
+    assert result.stderr == (
+        'Erreur : "albi" fait partie de 2 identifiants : '
+        '"2017-albi-agriculture-et-alimentation-de-proximite", "2017-albi-s-engage-avec-ses-commercants"\n'
+    )
 
 
 @pytest.mark.parametrize(
@@ -306,7 +380,7 @@ def test_a_damaged_store_is_named_left_untouched_and_exits_1(tmp_path, store_tex
     for command in (["list"], ["search", "jardin"], ["show", "x"], ["stats"], ["export"]):
         result = run(*command, "--db", str(store))
         assert result.exit_code == 1, (command, result.output)
-        assert result.stderr.startswith(f"Error: {store}")
+        assert result.stderr.startswith(f"Erreur : {store}")
         no_traceback(result)
     assert store.read_text(encoding="utf-8") == store_text
 
@@ -315,7 +389,8 @@ def test_a_missing_store_is_reported_and_not_created(tmp_path):
     missing = tmp_path / "missing.json"
     result = run("list", "--db", str(missing))
     assert result.exit_code == 1
-    assert "no such store file" in result.stderr
+    assert result.stderr == f"Erreur : {missing} : cette base n'existe pas\n"
+    assert run("list", "--db", str(missing), "--lang", "en").stderr == f"Error: {missing}: no such store file\n"
     assert not missing.exists()
 
 
@@ -333,8 +408,9 @@ def test_unexpected_errors_are_one_line_unless_debug(monkeypatch):
     monkeypatch.setattr("territoria_cli.store.load_awards", broken)
     result = run("list")
     assert result.exit_code == 1
-    assert "unexpected RuntimeError: disk on fire" in result.stderr
-    assert "--debug" in result.stderr
+    assert result.stderr == (
+        "Erreur : erreur inattendue RuntimeError : disk on fire (lancez 'territoria --debug …' pour voir la trace)\n"
+    )
     no_traceback(result)
     debug = run("--debug", "list")
     assert isinstance(debug.exception, RuntimeError)
@@ -395,17 +471,18 @@ def test_search_corrects_a_typo_and_says_so():
     result = run("search", "reboisemant")
     assert result.exit_code == 0
     assert rows(result.stdout)[0][0] == "2017-allauch-journees-de-reboisement"
-    assert "Résultats pour reboisement ('reboisemant' ne figure dans aucun prix)." in result.stderr
+    assert 'Résultats pour reboisement ("reboisemant" ne figure dans aucun prix).' in result.stderr
     english = run("search", "reboisemant", "--lang", "en")
-    assert "Results for reboisement ('reboisemant' is in no award)." in english.stderr
+    assert 'Results for reboisement ("reboisemant" is in no award).' in english.stderr
 
 
 def test_search_without_result_suggests_close_words_and_succeeds():
     result = run("search", "reboisementxyz")  # three letters away: too far to be corrected
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "No award matches 'reboisementxyz'." in result.stderr
-    assert "Did you mean: reboisement" in result.stderr
+    assert result.stderr.startswith('Aucun prix ne correspond à "reboisementxyz".\nVouliez-vous dire : reboisement')
+    english = run("search", "reboisementxyz", "--lang", "en")
+    assert english.stderr.startswith('No award matches "reboisementxyz".\nDid you mean: reboisement')
     assert json.loads(run("search", "zzzqqq", "--json").stdout) == []
 
 
@@ -437,16 +514,16 @@ def test_search_synonyms_from_a_user_file(tmp_path):
     broken = tmp_path / "broken.txt"
     broken.write_text("seul\n", encoding="utf-8")
     result = run("search", "x", "--synonyms", str(broken))
-    assert result.exit_code == 2 and "broken.txt, line 1" in result.stderr
+    assert result.exit_code == 2 and "broken.txt, ligne 1" in result.stderr
     missing = run("search", "x", "--synonyms", str(tmp_path / "none.txt"))
-    assert missing.exit_code == 2 and "cannot read synonym file" in missing.stderr
+    assert missing.exit_code == 2 and "impossible de lire le fichier de synonymes" in missing.stderr
 
 
 @pytest.mark.parametrize("query", ["les des", "title:x", "AND(", "*"])
 def test_search_hostile_queries_get_clean_answers(query):
     result = run("search", query)
     assert result.exit_code in (0, 2) and "Traceback" not in result.stderr
-    assert result.exit_code == 0 or result.stderr.startswith("Error: ")
+    assert result.exit_code == 0 or result.stderr.startswith("Erreur : ")
 
 
 # ---------------------------------------------------------------- similar
@@ -459,7 +536,7 @@ def test_similar_lists_the_closest_awards_with_the_words_they_share():
     documents = json.loads(run("similar", "2017-allauch", "--json", "--level", "or").stdout)
     assert documents and {doc["level"] for doc in documents} == {"or"} and all(doc["shared"] for doc in documents)
     unknown = run("similar", "2017-nowhere")
-    assert unknown.exit_code == 1 and "no award with id" in unknown.stderr
+    assert unknown.exit_code == 1 and "aucun prix d'identifiant" in unknown.stderr
 
 
 def test_similar_in_a_terminal_names_the_source():
@@ -540,11 +617,11 @@ def test_stats_of_a_department_without_winners_is_zero_not_an_error():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["stats", "--by", "price"], "Error: cannot count by 'price'; choose among: level, category, kind"),
-        (["stats", "--format", "csv"], "Error: CSV holds one table: choose it with --by FIELD"),
-        (["stats", "--format", "docx"], "Error: unknown format 'docx'; valid values: 'csv', 'md', 'json', 'xlsx'"),
-        (["stats", "--output", "s.html"], "Error: s.html: html is not offered here; choose among: csv, md, json, xlsx"),
-        (["stats", "--json", "--format", "md"], "Error: --json contradicts --format md"),
+        (["stats", "--by", "price"], 'Erreur : impossible de compter par "price" ; choisissez parmi : level, category, kind'),
+        (["stats", "--format", "csv"], "Erreur : le CSV ne contient qu'un tableau : choisissez-le avec --by CHAMP"),
+        (["stats", "--format", "docx"], 'Erreur : format inconnu "docx" ; valeurs possibles : "csv", "md", "json", "xlsx"'),
+        (["stats", "--output", "s.html"], "Erreur : s.html : html n'est pas proposé ici ; choisissez parmi : csv, md, json, xlsx"),
+        (["stats", "--json", "--format", "md"], "Erreur : --json contredit --format md"),
     ],
 )
 def test_stats_usage_errors(args, message, tmp_path, monkeypatch):
@@ -571,7 +648,7 @@ def test_stats_tables_to_csv_md_json_and_xlsx(tmp_path):
     assert json.loads(run("stats", "--format", "json").stdout) == json.loads(run("stats", "--json").stdout)
     target = tmp_path / "regions.xlsx"
     result = run("stats", "--by", "region", "--by", "level", "-o", str(target))
-    assert result.exit_code == 0 and f"Exported 1 table to {target} (xlsx)." in result.stderr
+    assert result.exit_code == 0 and f"Exporté dans {target} (xlsx) : 1 tableau." in result.stderr
     sheet = openpyxl.load_workbook(target).active
     assert [cell.value for cell in sheet[1]] == ["Région", "Total", "Or", "Argent", "Bronze"]
     assert [cell.value for cell in sheet[2]] == ["Île-de-France", 14, 6, 1, 7]
@@ -706,7 +783,7 @@ def test_export_documents_and_workbook_read_back(tmp_path):
     word = tmp_path / "palmares.docx"
     result = run("export", "--group-by", "level", "--title", "Palmarès", "--output", str(word))
     assert result.exit_code == 0, result.output
-    assert f"Exported 38 awards to {word} (docx)." in result.stderr
+    assert f"Exporté dans {word} (docx) : 38 prix." in result.stderr
     headings = [p.text for p in Document(str(word)).paragraphs if p.style.name == "Heading 1"]
     assert headings == ["Or", "Argent", "Bronze"]
     page = tmp_path / "palmares.htm"
@@ -732,18 +809,18 @@ def test_output_dash_is_standard_output_and_binary_never_goes_to_a_terminal(tmp_
         ["script", "-qec", f"{shlex.quote(sys.executable)} -m territoria_cli export --format docx", "/dev/null"],
         capture_output=True, env=process_env(), cwd=tmp_path, check=False,
     )
-    assert b"Error: docx is a binary file and standard output is a terminal" in terminal.stdout
+    assert b"Erreur : docx est un fichier binaire et la sortie standard est un terminal" in terminal.stdout
     assert terminal.returncode == 2 and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["export", "--format", "csv", "-o", "x.xlsx"], "Error: --format csv contradicts --output x.xlsx"),
-        (["export", "--format", "html", "--header", "keys"], "Error: --header applies to --format csv only, not html"),
-        (["export", "--header", "names"], "Error: unknown header 'names'; valid values: 'labels', 'keys'"),
-        (["export", "-o", "x.docx", "--group-by", "sponsor"], "Error: cannot group by 'sponsor'; choose among"),
-        (["export", "-o", "x.xlsx", "--title", "T"], "Error: --title applies to --format md or docx or html only, not xlsx"),
+        (["export", "--format", "csv", "-o", "x.xlsx"], "Erreur : --format csv contredit --output x.xlsx"),
+        (["export", "--format", "html", "--header", "keys"], "Erreur : --header ne s'applique qu'à --format csv, pas à html"),
+        (["export", "--header", "names"], 'Erreur : en-tête inconnu "names" ; valeurs possibles : "labels", "keys"'),
+        (["export", "-o", "x.docx", "--group-by", "sponsor"], 'Erreur : impossible de grouper par "sponsor" ; choisissez parmi'),
+        (["export", "-o", "x.xlsx", "--title", "T"], "Erreur : --title ne s'applique qu'à --format md ou docx ou html, pas à xlsx"),
     ],
 )
 def test_export_usage_errors_write_nothing(args, message, tmp_path, monkeypatch):
@@ -791,7 +868,7 @@ def test_export_excel_variant_and_formula_neutralisation(make_store, make_award_
 def test_export_to_a_missing_folder_is_a_clear_error(tmp_path):
     result = run("export", "--output", str(tmp_path / "no" / "such" / "out.csv"))
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ")
+    assert result.stderr == f"Erreur : {tmp_path / 'no' / 'such' / 'out.csv'} : le dossier {tmp_path / 'no' / 'such'} n'existe pas\n"
     no_traceback(result)
 
 
@@ -804,12 +881,13 @@ def test_import_adds_then_changes_nothing_then_needs_replace(tmp_path, make_awar
     source.write_text(json.dumps([make_award_document(), make_award_document("2099-autre", title="Autre")]), encoding="utf-8")
     first = run("import", str(source), "--db", str(store))
     assert first.exit_code == 0, first.output
-    assert "2 added" in first.stdout
-    assert "2 unchanged" in run("import", str(source), "--db", str(store)).stdout
+    assert first.stdout.splitlines()[0] == f"{store} : 2 ajouté(s), 0 remplacé(s), 0 inchangé(s)."
+    again = run("import", str(source), "--db", str(store), "--lang", "en").stdout
+    assert again.splitlines()[0] == f"{store}: 0 added, 0 replaced, 2 unchanged."
     source.write_text(json.dumps([make_award_document(title="Changé")]), encoding="utf-8")
     conflict = run("import", str(source), "--db", str(store))
-    assert conflict.exit_code == 1 and conflict.stderr.startswith("Error: ")
-    assert "1 replaced" in run("import", str(source), "--db", str(store), "--replace").stdout
+    assert conflict.exit_code == 1 and conflict.stderr.startswith("Erreur : ")
+    assert "1 remplacé(s)" in run("import", str(source), "--db", str(store), "--replace").stdout
     assert json.loads(run("show", "2099-testville-jardins-partages", "--db", str(store), "--json").stdout)["title"] == "Changé"
 
 
@@ -820,8 +898,8 @@ def test_import_summary_names_the_bodies_left_without_code_or_population(tmp_pat
     result = run("import", str(source), "--db", str(tmp_path / "mine.json"))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:] == [
-        "Note: award 1 (2099-testville-jardins-partages): laureates[1] 'Testville': code and population left empty "
-        "(no single commune of that name in département 06 in the reference)"
+        'Remarque : prix 1 (2099-testville-jardins-partages) : laureates[1] "Testville" : code et population laissé(s) '
+        "vide(s) (pas de commune unique de ce nom dans le département 06 dans la référence)"
     ]
     shown = run("show", "2099-b", "--db", str(tmp_path / "mine.json")).stdout
     assert "Collectivités: Saverdun (Commune, 09, Occitanie, 09282, population " in shown
@@ -835,8 +913,8 @@ def test_import_refuses_an_unknown_departement_with_a_suggestion(tmp_path, make_
     result = run("import", str(source), "--db", str(tmp_path / "mine.json"))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {source}: award 1 (2099-testville-jardins-partages): laureates[1].department: unknown département '20'; "
-        "did you mean 2A (Corse-du-Sud), 2B (Haute-Corse)?; nothing was imported\n"
+        f'Erreur : {source} : prix 1 (2099-testville-jardins-partages) : laureates[1].department : département inconnu "20" ; '
+        "vouliez-vous dire 2A (Corse-du-Sud), 2B (Haute-Corse) ? ; rien n'a été importé\n"
     )
     assert not (tmp_path / "mine.json").exists()
 
@@ -891,12 +969,28 @@ def test_version_and_help():
     version = run("--version")
     assert version.exit_code == 0 and version.stdout == f"territoria {__version__}\n"
     bare = run()
-    assert bare.exit_code == 0 and "Commands:" in bare.stdout
-    for command in ("list", "search", "show", "stats", "export", "import"):
+    assert bare.exit_code == 0 and "Commandes:" in bare.stdout and "Lister les prix, filtrés et triés." in bare.stdout
+    english = run("--lang", "en")
+    assert "Commands:" in english.stdout and "List the awards, filtered and sorted." in english.stdout
+    for command in ("list", "search", "show", "stats", "values", "export", "import", "completion"):
         for flag in ("-h", "--help"):
             result = run(command, flag)
             assert result.exit_code == 0
-            assert "Examples:" in result.stdout and f"territoria {command}" in result.stdout
+            assert result.stdout.startswith(f"Utilisation : territoria {command}")
+            assert "Exemples :" in result.stdout or "Pour l'installer, une fois :" in result.stdout
+            assert "Afficher ce message et quitter." in result.stdout
+        english = run(command, "--help", "--lang", "en")
+        assert english.stdout.startswith(f"Usage: territoria {command}") and "Show this message and exit." in english.stdout
+
+
+def test_every_help_text_is_translated():
+    """No English help line is left in the French help: each English sentence of the help is a message of the catalogue."""
+    for command in ("list", "search", "show", "stats", "values", "export", "import", "completion"):
+        french = set(lines(run(command, "--help").stdout))
+        english = set(lines(run(command, "--help", "--lang", "en").stdout))
+        shared = {line.strip() for line in french & english if line.strip()}
+        words = {line for line in shared if " " in line and not line.startswith(("territoria", "TERRITORIA_", "-", "bash:", "zsh:", "fish:"))}
+        assert not {line for line in words if not line.startswith("--") and line[:1].isalpha() and "  " not in line}, command
 
 
 def test_completion_offers_levels_and_stored_categories():
@@ -1059,7 +1153,7 @@ def test_a_terminal_that_cannot_show_accents_gets_question_marks_not_an_error():
 def help_examples() -> list[str]:
     """Every ``territoria …`` example line of every command's help, without its comment or pipe."""
     examples = []
-    for command in ("list", "search", "show", "stats", "export", "import"):
+    for command in ("list", "search", "show", "stats", "values", "export", "import"):
         help_text = runner.invoke(app, [command, "--help"]).output
         for line in help_text.splitlines():
             line = line.strip()
@@ -1069,13 +1163,14 @@ def help_examples() -> list[str]:
 
 
 def test_every_command_shows_examples_in_its_help():
-    assert {example.split()[1] for example in help_examples()} == {"list", "search", "show", "stats", "export", "import"}
+    assert {example.split()[1] for example in help_examples()} == {"list", "search", "show", "stats", "values", "export", "import"}
 
 
 @pytest.mark.parametrize("example", [e for e in help_examples() if not e.startswith("territoria import")])
 def test_help_examples_run(example, tmp_path, monkeypatch):
     """An example that fails (an ambiguous id, a renamed option) misleads the reader who copies it."""
     monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["list"], env={"TERRITORIA_FORCE_TTY": "1"})  # numbers rows, for "show 1 3"
     result = runner.invoke(app, shlex.split(example)[1:])
     assert result.exit_code == 0, result.output
 
@@ -1092,4 +1187,119 @@ def test_a_pasted_page_as_a_value_gives_a_short_error(option):
     result = run("list", option, "é" * 5000)
     assert result.exit_code == 2
     (line,) = result.output.splitlines()
-    assert line.startswith("Error: unknown") and len(line) < 600 and "…" in line
+    assert line.startswith("Erreur : ") and "inconnu" in line and len(line) < 600 and "…" in line
+
+
+# ---------------------------------------------------------------- references: ids, parts of ids, row numbers
+
+
+def terminal(*args: str, **env: str) -> Any:
+    """The command as a terminal shows it (Rich tables, numbered rows that are remembered)."""
+    return run(*args, env={"TERRITORIA_FORCE_TTY": "1", "NO_COLOR": "1", **env})
+
+
+def test_show_takes_a_part_of_an_id_and_several_awards(real_awards):
+    one = run("show", "saverdun")
+    assert one.exit_code == 0 and one.stdout.startswith("Identifiant: 2017-saverdun-recup-velos-en-liberte\n")
+    several = run("show", "saverdun", "belfort", "recup velos")  # the third is Saverdun again: shown once
+    records = several.stdout.split("--\n")
+    assert [record.splitlines()[0] for record in records] == [
+        "Identifiant: 2017-saverdun-recup-velos-en-liberte",
+        "Identifiant: 2017-belfort-bancs-et-amenagements",
+    ]
+    assert json.loads(run("show", "saverdun", "--json").stdout)["id"] == "2017-saverdun-recup-velos-en-liberte"
+    assert [document["id"] for document in json.loads(run("show", "belfort", "saverdun", "--json").stdout)] == [
+        "2017-belfort-bancs-et-amenagements",
+        "2017-saverdun-recup-velos-en-liberte",
+    ]
+
+
+def last_results_file() -> Path:
+    return Path(os.environ["XDG_CACHE_HOME"]) / "territoria" / "last-results.json"
+
+
+def test_the_rows_of_the_last_terminal_list_are_numbered_for_show(real_awards):
+    assert not last_results_file().exists()
+    never = run("show", "2")
+    assert never.exit_code == 1 and never.stderr.startswith("Erreur : aucune liste numérotée où prendre la ligne 2")
+    table = terminal("list", "--level", "argent")
+    silver = [line.split()[0] for line in table.stdout.splitlines() if line.strip().startswith(("1 ", "2 ", "3 "))]
+    assert silver == ["1", "2", "3"]
+    shown_ids = json.loads(last_results_file().read_text(encoding="utf-8"))["ids"]
+    assert len(shown_ids) == 6 and all(award_id in table.stdout for award_id in shown_ids)
+    assert json.loads(run("show", "2", "--json").stdout)["id"] == shown_ids[1]
+    run("list", "--level", "or")  # piped: shows no numbers, so remembers none
+    assert json.loads(last_results_file().read_text(encoding="utf-8"))["ids"] == shown_ids
+    out_of_range = run("show", "7", "--lang", "en")
+    assert out_of_range.exit_code == 1 and out_of_range.stderr == "Error: the last list had rows 1 to 6, not 7\n"
+    terminal("search", "velo")
+    assert json.loads(run("show", "1", "--json").stdout)["id"] == "2017-saverdun-recup-velos-en-liberte"
+
+
+def test_export_id_exports_a_shortlist_in_the_order_given():
+    csv_rows = list(csv.reader(io.StringIO(run("export", "--id", "saverdun", "--id", "belfort", "--id", ALBI).stdout)))
+    assert [row[0] for row in csv_rows[1:]] == ["2017-saverdun-recup-velos-en-liberte", "2017-belfort-bancs-et-amenagements", ALBI]
+    gold = json.loads(run("export", "--id", "saverdun", "--id", "belfort", "--level", "or", "--format", "json").stdout)
+    assert [document["id"] for document in gold] == ["2017-saverdun-recup-velos-en-liberte"]  # filters still apply
+    by_title = list(csv.reader(io.StringIO(run("export", "--id", "saverdun", "--id", "belfort", "--sort", "title").stdout)))
+    assert [row[0] for row in by_title[1:]] == ["2017-belfort-bancs-et-amenagements", "2017-saverdun-recup-velos-en-liberte"]
+    unknown = run("export", "--id", "nowhere")
+    assert unknown.exit_code == 1 and unknown.stderr.startswith('Erreur : aucun prix d\'identifiant "nowhere"')
+
+
+def test_markdown_is_another_name_of_md(tmp_path):
+    assert run("export", "--format", "markdown", "--level", "argent").stdout == run("export", "--format", "md", "--level", "argent").stdout
+    report = tmp_path / "argent.markdown"
+    assert run("export", "--level", "argent", "--output", str(report)).exit_code == 0
+    assert report.read_text(encoding="utf-8").startswith("| Identifiant | Niveau |")
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_values_counts_the_awards_each_value_keeps(real_awards):
+    levels = rows(run("values", "level").stdout)
+    assert levels == [["or", "22"], ["argent", "6"], ["bronze", "10"]]
+    categories = rows(run("values", "category").stdout)
+    assert len(categories) == 18 and sum(int(count) for _, count in categories) == 38
+    assert categories[0][1] == str(max(int(count) for _, count in categories))  # the most frequent first
+    for name, count in categories:
+        assert len(lines(run("list", "--category", name).stdout)) == int(count)
+    occitanie = dict(rows(run("values", "region").stdout))["Occitanie"]
+    assert occitanie == "5" == str(len(lines(run("list", "--region", "occitanie").stdout)))
+    assert rows(run("values", "year").stdout) == [["2017", "38"]]
+    assert rows(run("values", "laureate", "--level", "argent").stdout)[0] == ["Belfort", "1"] or len(rows(run("values", "laureate", "--level", "argent").stdout)) == 6
+
+
+def test_values_as_json_and_in_a_terminal():
+    assert json.loads(run("values", "kind", "--json").stdout) == [
+        {"value": "commune", "count": 24},
+        {"value": "epci", "count": 6},
+        {"value": "departement", "count": 3},
+        {"value": "region", "count": 1},
+    ] or all(set(entry) == {"value", "count"} for entry in json.loads(run("values", "kind", "--json").stdout))
+    table = terminal("values", "sponsor", "--lang", "en")
+    assert "Sponsor" in table.stdout and "Count" in table.stdout and "Sodexo" in table.stdout
+
+
+# ---------------------------------------------------------------- tables as people read them
+
+
+def test_a_limit_says_how_many_there_were():
+    assert "6 sur 22 prix" in terminal("list", "--level", "or", "--limit", "6").stdout
+    assert "6 of 22 awards" in terminal("list", "--level", "or", "--limit", "6", "--lang", "en").stdout
+    assert "22 prix" in terminal("list", "--level", "or").stdout and "sur" not in terminal("list", "--level", "or").stdout.split("prix")[0][-12:]
+    assert "1 sur 2 prix" in terminal("search", "albi", "--limit", "1").stdout
+
+
+@pytest.mark.parametrize("width", ["80", "100", "120", "140", "160"])
+@pytest.mark.parametrize("command", [["list"], ["search", "commune", "ville", "projet"], ["similar", "allauch"], ["similar", "albi-agri"]])
+def test_ids_stay_whole_on_one_line_at_any_usual_width(real_awards, width, command):
+    """Other columns give way (names wrap, then move under the title, then the level too): never the id."""
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", terminal(*command, COLUMNS=width).stdout)
+    assert max(len(line) for line in screen.splitlines()) <= int(width)
+    ids = {award.id for award in real_awards}
+    shown = re.findall(r"\b2017-[a-z0-9-]+", screen)
+    assert len(shown) >= 5 and set(shown) <= ids  # every id on the screen is whole
+    if command == ["list"]:
+        assert set(shown) == ids

@@ -16,6 +16,10 @@ import pytest
 from territoria_cli import files
 from territoria_cli.files import OutputError, atomic_write_text, write_output
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
 
 

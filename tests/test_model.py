@@ -9,6 +9,10 @@ from conftest import award_document
 
 from territoria_cli.model import AWARD_FIELDS, Award, InvalidAward, json_text, parse_kind, parse_level
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.mark.parametrize(
     ("typed", "level"),
@@ -25,7 +29,7 @@ def test_kinds_as_users_type_them(typed, kind):
 
 
 def test_an_unknown_level_lists_the_valid_ones():
-    with pytest.raises(ValueError, match="unknown level 'platine'; valid levels: or, argent, bronze"):
+    with pytest.raises(ValueError, match='unknown level "platine"; valid levels: or, argent, bronze'):
         parse_level("platine")
 
 
@@ -61,23 +65,23 @@ def _body(**changes):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"laureates": _body(code="9282")}, r"laureates\[1\]\.code '9282' is not an INSEE commune code"),
-        ({"laureates": _body(code=9282)}, r"laureates\[1\]\.code 9282 is not an INSEE commune code"),
-        ({"laureates": _body(code="31555")}, r"laureates\[1\]\.code '31555' is not in département 09"),
-        ({"laureates": _body(kind="epci", code="24490001")}, r"laureates\[1\]\.code '24490001' is not a SIREN"),
-        ({"laureates": _body(kind="departement", code="31")}, r"laureates\[1\]\.code '31' is not in département 09"),
+        ({"laureates": _body(code="9282")}, r'laureates\[1\]\.code "9282" is not an INSEE commune code'),
+        ({"laureates": _body(code=9282)}, r'laureates\[1\]\.code "9282" is not an INSEE commune code'),
+        ({"laureates": _body(code="31555")}, r'laureates\[1\]\.code "31555" is not in département 09'),
+        ({"laureates": _body(kind="epci", code="24490001")}, r'laureates\[1\]\.code "24490001" is not a SIREN'),
+        ({"laureates": _body(kind="departement", code="31")}, r'laureates\[1\]\.code "31" is not in département 09'),
         ({"laureates": _body(population=-1)}, r"laureates\[1\]\.population must be a non-negative integer or null"),
         ({"laureates": _body(population="4808")}, r"laureates\[1\]\.population must be a non-negative integer"),
         ({"laureates": _body(population=True)}, r"laureates\[1\]\.population must be a non-negative integer"),
-        ({"level": "gold"}, "level 'gold' is not one of or, argent, bronze"),
-        ({"year": "2017"}, "field 'year' must be an integer, got a string"),
-        ({"year": True}, "field 'year' must be an integer, got a boolean"),
-        ({"excellence": "non"}, "field 'excellence' must be a boolean, got a string"),
-        ({"title": "   "}, "field 'title' must not be empty"),
-        ({"laureates": []}, "field 'laureates' must be a non-empty list of bodies"),
+        ({"level": "gold"}, 'level "gold" is not one of or, argent, bronze'),
+        ({"year": "2017"}, 'field "year" must be an integer, got a string'),
+        ({"year": True}, 'field "year" must be an integer, got a boolean'),
+        ({"excellence": "non"}, 'field "excellence" must be a boolean, got a string'),
+        ({"title": "   "}, 'field "title" must not be empty'),
+        ({"laureates": []}, 'field "laureates" must be a non-empty list of bodies'),
         ({"laureates": ["Paris"]}, r"laureates\[1\] must be an object, got a string"),
         ({"laureates": [{"name": "Paris", "kind": "ville", "department": "75", "region": "Île-de-France"}]},
-         r"laureates\[1\]\.kind 'ville' is not one of"),
+         r'laureates\[1\]\.kind "ville" is not one of'),
         ({"laureates": [{"name": "Paris", "kind": "commune", "department": None, "region": "Île-de-France"}]},
          r"laureates\[1\]\.department must be a département code"),
         ({"laureates": [{"name": "Occitanie", "kind": "region", "department": "31", "region": "Occitanie"}]},

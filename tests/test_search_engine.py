@@ -22,6 +22,10 @@ from territoria_cli.store import packaged_store_path
 REAL = packaged_store_path()
 
 
+#: The library's messages are read here in English, the language of the source strings.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
+
 def ids(result) -> list[str]:
     return [hit.award.id for hit in result.hits]
 
@@ -334,7 +338,7 @@ def test_similar_finds_the_closest_awards_and_what_they_share(store):
     assert {"compost", "jardins"} <= set(result.hits[0].shared)
     assert len(similar_store(path, "2099-award-0", limit=1).hits) == 1
     assert similar_store(path, "2099-award-5").source.id == "2099-award-5"  # a unique beginning is enough
-    with pytest.raises(Failure, match="no award with id '2099-nope'"):
+    with pytest.raises(Failure, match='no award with id "2099-nope"'):
         similar_store(path, "2099-nope")
 
 
@@ -347,7 +351,9 @@ def test_search_store_filters_and_limits():
     assert len(search_store(REAL, ["commune"], limit=2).hits) == 2
     paca = search_store(REAL, ["collines"], {"regions": ["provence"], "kinds": ["commune"], "years": [2017]})
     assert ids(paca) == ["2017-allauch-journees-de-reboisement"]
-    assert ids(search_store(REAL, ["collines"], {"laureate": "ALLAU"})) == ["2017-allauch-journees-de-reboisement"]
+    assert ids(search_store(REAL, ["collines"], {"laureate": ["ALLAU"]})) == ["2017-allauch-journees-de-reboisement"]
+    either = search_store(REAL, ["vieillir", "paix"], {"laureate": ["onet le chateau", "garges les gonesse"]})
+    assert {hit.award.laureate for hit in either.hits} == {"Onet-le-Château", "Garges-lès-Gonesse"}
     assert search_store(REAL, ["collines"], {"levels": ["bronze"]}).hits == []
 
 

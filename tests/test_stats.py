@@ -186,7 +186,7 @@ def test_counts_document_uses_codes_and_lists_zeros(real_awards):
     assert counts_document(count_by(real_awards, ["sponsor"]))[-1] == {"sponsor": "", "awards": 4}
 
 
-def test_parse_by():
+def test_parse_by(english_messages):
     assert parse_by(["Region", "level", "region"]) == ("region", "level")
-    with pytest.raises(UsageError, match="cannot count by 'price'; choose among: level, category, kind"):
+    with pytest.raises(UsageError, match='cannot count by "price"; choose among: level, category, kind'):
         parse_by(["price"])

@@ -24,6 +24,10 @@ from territoria_cli.store import (
     read_import_file,
 )
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 MakeStore = Callable[..., Path]
 
 
@@ -56,10 +60,10 @@ DAMAGED_STORES = {
     "truncated": (GOOD_STORE[: len(GOOD_STORE) // 2], "not valid JSON (line"),
     "not JSON": (b"id;title\n1;Jardins\n", "not valid JSON"),
     "not UTF-8": ('{"awards": {"1": "Élancourt"}}'.encode("latin-1"), "not UTF-8 text"),
-    "a list": (b"[]", "expected an object with an 'awards' table"),
-    "no awards table": (b'{"_default": {}}', "expected an object with an 'awards' table"),
-    "awards as a list": (b'{"awards": []}', "expected an object with an 'awards' table"),
-    "document id not a number": (b'{"awards": {"first": {}}}', "document id 'first'"),
+    "a list": (b"[]", 'expected an object with an "awards" table'),
+    "no awards table": (b'{"_default": {}}', 'expected an object with an "awards" table'),
+    "awards as a list": (b'{"awards": []}', 'expected an object with an "awards" table'),
+    "document id not a number": (b'{"awards": {"first": {}}}', 'document id "first"'),
     "absurd nesting": (b"[" * 100_000, "JSON"),
 }
 
@@ -81,13 +85,13 @@ def test_an_invalid_document_is_named_with_the_file(make_store: MakeStore, tmp_p
     before = snapshot(tmp_path)
     with pytest.raises(StoreError) as raised:
         load_awards(store)
-    assert str(raised.value) == f"{store}: document 2 (2099-b): level 'platine' is not one of or, argent, bronze"
+    assert str(raised.value) == f'{store}: document 2 (2099-b): level "platine" is not one of or, argent, bronze'
     assert snapshot(tmp_path) == before
 
 
 def test_a_duplicate_id_in_the_store_is_named(make_store: MakeStore) -> None:
     store = make_store([award_document("2099-a"), award_document("2099-a")])
-    with pytest.raises(StoreError, match="document 2: duplicate id '2099-a'"):
+    with pytest.raises(StoreError, match='document 2: duplicate id "2099-a"'):
         load_awards(store)
 
 
@@ -161,7 +165,7 @@ def test_import_fills_code_and_population_from_name_and_departement(tmp_path: Pa
 def test_import_reports_the_bodies_it_cannot_complete(tmp_path: Path) -> None:
     report = import_awards(tmp_path / "mine.json", [award_document("2099-a"), award_document("2099-b", laureates=[SAVERDUN])])
     assert report.incomplete == [
-        "award 1 (2099-a): laureates[1] 'Testville': code and population left empty "
+        'award 1 (2099-a): laureates[1] "Testville": code and population left empty '
         "(no single commune of that name in département 06 in the reference)"
     ]
     assert stored_documents(tmp_path / "mine.json")[0]["laureates"][0]["code"] is None
@@ -170,10 +174,10 @@ def test_import_reports_the_bodies_it_cannot_complete(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({**SAVERDUN, "department": "99"}, "laureates[1].department: unknown département '99'; expected a code such as"),
-        ({**SAVERDUN, "region": "Occitania"}, "laureates[1].region: unknown région name 'Occitania'; did you mean Occitanie?"),
+        ({**SAVERDUN, "department": "99"}, 'laureates[1].department: unknown département "99"; expected a code such as'),
+        ({**SAVERDUN, "region": "Occitania"}, 'laureates[1].region: unknown region "Occitania"; did you mean "Occitanie"?'),
         ({**SAVERDUN, "region": "Bretagne"},
-         "laureates[1].region 'Bretagne' is not the région of département 09 (Ariège), which is Occitanie"),
+         'laureates[1].region "Bretagne" is not the région of département 09 (Ariège), which is Occitanie'),
     ],
 )
 def test_import_refuses_an_unknown_place_naming_the_award_and_the_body(
@@ -208,7 +212,7 @@ def test_a_bad_award_in_the_file_is_named_and_nothing_is_written(make_store: Mak
     with pytest.raises(StoreError) as raised:
         import_awards(store, read_import_file(source))
     assert str(raised.value) == (
-        f"{source}: award 2 (2099-c): field 'year' must be an integer, got a string; nothing was imported"
+        f'{source}: award 2 (2099-c): field "year" must be an integer, got a string; nothing was imported'
     )
     assert snapshot(tmp_path) == before
 
@@ -223,7 +227,7 @@ def test_import_awards_itself_validates_every_document_first(make_store: MakeSto
 
 def test_duplicate_ids_in_the_file_are_refused(tmp_path: Path) -> None:
     source = write_json(tmp_path / "import.json", [award_document("2099-a"), award_document("2099-a", level="or")])
-    with pytest.raises(StoreError, match=r"award 2: id '2099-a' is already used by award 1; nothing was imported"):
+    with pytest.raises(StoreError, match=r'award 2: id "2099-a" is already used by award 1; nothing was imported'):
         read_import_file(source)
     with pytest.raises(StoreError, match="already used"):
         import_awards(tmp_path / "store.json", [award_document("2099-a"), award_document("2099-a", level="or")])
@@ -237,7 +241,7 @@ def test_duplicate_ids_in_the_file_are_refused(tmp_path: Path) -> None:
         (b"[]", "no awards to import"),
         (b'{"id": "2099-a"}', "expected a JSON list of award documents"),
         (b"[{]", "not valid JSON (line 1, column 3"),
-        ("[\"Élancourt\"]".encode("latin-1"), "not UTF-8 text"),
+        ('["Élancourt"]'.encode("latin-1"), "not UTF-8 text"),
     ],
 )
 def test_an_unreadable_import_file_is_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
@@ -269,8 +273,8 @@ def test_a_different_award_under_a_stored_id_is_refused(make_store: MakeStore, t
     with pytest.raises(StoreError) as raised:
         import_awards(store, [award_document("2099-c"), award_document("2099-b", title="Autre titre")])
     assert str(raised.value) == (
-        f"{store}: 1 imported award(s) differ from the award stored under the same id: 2099-b; "
-        "nothing was imported (re-run with --replace to overwrite them)"
+        f"{store}: 1 imported award differs from the award stored under the same id: 2099-b; "
+        "nothing was imported (re-run with --replace to overwrite it)"
     )
     assert snapshot(tmp_path) == before  # the conflict is found under the lock, which leaves no file
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+import sys
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 from rich.text import Text
+from tmux_terminal import Terminal
 
 from territoria_cli import views
 from territoria_cli.model import FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, LEVELS
@@ -35,7 +40,75 @@ def test_medals_carry_the_level_label_and_colour(lang):
         label = views.medal(level, lang)
         assert label.plain == f"{views.MEDAL} {LEVEL_LABELS[lang][level]}"
         assert str(label.style) == views.LEVEL_STYLES[level]
-    assert "yellow" in views.LEVEL_STYLES["or"]
+
+
+# --------------------------------------------------------------------------- colours, read back from a real terminal
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+#: The 16 basic colours of xterm, which themes remap: the palette must not rely on them.
+XTERM_BASIC = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
+               (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]  # fmt: skip
+BACKGROUNDS = {"black": (0, 0, 0), "white": (255, 255, 255)}
+
+
+def xterm_rgb(index: int) -> tuple[int, int, int]:
+    """The colour of a 256-colour index, as xterm defines the cube and the grey ramp."""
+    if index < 16:
+        return XTERM_BASIC[index]
+    if index >= 232:
+        grey = 8 + 10 * (index - 232)
+        return (grey, grey, grey)
+    steps = (0, 95, 135, 175, 215, 255)
+    index -= 16
+    return (steps[index // 36], steps[index // 6 % 6], steps[index % 6])
+
+
+def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def foreground_of(screen: str, label: str) -> tuple[int, int, int]:
+    """The foreground colour a terminal was told to draw ``label`` in (``capture-pane -e`` keeps the codes)."""
+    codes = re.search(r"((?:\x1b\[[0-9;]*m)+)" + re.escape(label), screen)
+    assert codes, f"{label!r} has no colour on the screen"
+    parameters = ";".join(re.findall(r"\x1b\[([0-9;]*)m", codes.group(1))).split(";")
+    if "38" in parameters:
+        at = parameters.index("38")
+        if parameters[at + 1] == "5":
+            return xterm_rgb(int(parameters[at + 2]))
+        return tuple(int(part) for part in parameters[at + 2 : at + 5])  # type: ignore[return-value]
+    basic = [int(part) for part in parameters if part.isdigit() and (30 <= int(part) <= 37 or 90 <= int(part) <= 97)]
+    assert basic, f"{label!r}: no foreground colour in {parameters}"
+    return XTERM_BASIC[basic[-1] - 30 if basic[-1] < 90 else basic[-1] - 90 + 8]
+
+
+@pytest.mark.parametrize("background", list(BACKGROUNDS))
+def test_the_medals_are_readable_on_a_dark_and_on_a_light_terminal(background, tmp_path):
+    """Run the real command in tmux on each background and read back the colours the terminal got.
+
+    Silver used to be bright white: invisible on a light theme. Each medal needs a contrast of 3:1,
+    WCAG's minimum for bold text, with the background.
+    """
+    env = {
+        "PATH": os.environ["PATH"], "PYTHONPATH": str(SRC), "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path),
+        "TERM": "xterm-256color", "LANG": "C.UTF-8",
+    }  # fmt: skip
+    command = [sys.executable, "-m", "territoria_cli", "list", "--laureate", "saverdun", "--laureate", "belfort", "--laureate", "marseille"]
+    terminal = Terminal(command, env, width=160, style=f"bg={background}")
+    try:
+        screen = terminal.wait_for("3 prix", escapes=True)
+    finally:
+        terminal.close()
+    for level in LEVELS:
+        label = f"{views.MEDAL} {LEVEL_LABELS['fr'][level]}"
+        assert contrast(foreground_of(screen, label), BACKGROUNDS[background]) >= 3.0, (level, background)
 
 
 def test_awards_table_shows_labels_every_award_and_whole_ids(real_awards):

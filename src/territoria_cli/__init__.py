@@ -50,6 +50,8 @@ _EXPORTS = {
     "sort_awards": "filters",
     "select": "filters",
     "find_award": "filters",
+    "find_awards": "filters",
+    "count_values": "values",
     "search_store": "search",
     "search_awards": "search",
     "similar_store": "search",

@@ -205,15 +205,17 @@ class Catalogue:
             return self.award(award_id)
 
     def find(self, wanted: str) -> Award:
-        """The award with this id, or the only one whose id starts with it (as ``show`` reads an id).
+        """The award a reference designates, as :func:`territoria_cli.filters.find_award` reads it.
 
-        Raises :class:`territoria_cli.errors.Failure` as
-        :func:`territoria_cli.filters.find_award` does; only then are all the
-        awards read, to list candidates or suggest close ids.
+        An id or the only id it begins is answered from the cache; a part of an
+        id, a row number, or an error (listing candidates, suggesting close ids)
+        reads all the awards.
         """
         from territoria_cli.filters import find_award
         from territoria_cli.text import fold
 
+        if wanted.strip().isdigit():  # a row number of the last list: its id is known only there
+            return find_award(self.awards(), wanted)
         found = self.award(wanted)
         if found is None:
             prefix = fold(wanted.strip())

@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from territoria_cli.errors import OutputError
+from territoria_cli.i18n import N_, _
 
 #: What marks a temporary file as territoria's, and the process that created it.
 TEMP_MARK = "territoria"
@@ -62,7 +63,9 @@ def check_encodable(path: Path) -> None:
         str(path).encode(sys.getfilesystemencoding())
     except UnicodeEncodeError:
         raise OutputError(
-            f"{printable_path(path)}: the file name is not valid {sys.getfilesystemencoding()} text; choose another name"
+            _("{path}: the file name is not valid {encoding} text; choose another name").format(
+                path=printable_path(path), encoding=sys.getfilesystemencoding()
+            )
         ) from None
 
 
@@ -90,7 +93,9 @@ def write_output(path: Path, text: str | bytes, *, encoding: str = "utf-8", prot
     elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
         _write_in_place(path, data)
     else:
-        raise OutputError(f"{path}: is a {_kind(mode)}; territoria writes files, FIFOs and character devices only")
+        raise OutputError(
+            _("{path}: is a {kind}; territoria writes files, FIFOs and character devices only").format(path=path, kind=_kind(mode))
+        )
 
 
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
@@ -185,7 +190,9 @@ def _encoded(path: Path, text: str, encoding: str) -> bytes:
     try:
         return text.encode(encoding)
     except UnicodeEncodeError as error:
-        raise OutputError(f"{path}: the text cannot be written in {encoding} ({error.reason})") from None
+        raise OutputError(
+            _("{path}: the text cannot be written in {encoding} ({reason})").format(path=path, encoding=encoding, reason=error.reason)
+        ) from None
 
 
 def _named_descriptor(path: Path) -> int | None:
@@ -205,7 +212,7 @@ def _write_descriptor(path: Path, descriptor: int, data: bytes) -> None:
     try:
         os.fstat(descriptor)
     except (OSError, OverflowError):
-        raise OutputError(f"{path}: no such open file descriptor ({descriptor})") from None
+        raise OutputError(_("{path}: no such open file descriptor ({descriptor})").format(path=path, descriptor=descriptor)) from None
     try:
         _write_all(descriptor, data)
     except OSError as error:
@@ -225,7 +232,7 @@ def _write_in_place(path: Path, data: bytes) -> None:
     try:
         opened = os.fstat(descriptor).st_mode
         if not (stat.S_ISFIFO(opened) or stat.S_ISCHR(opened)):
-            raise OutputError(f"{path}: changed while it was being opened; nothing was written")
+            raise OutputError(_("{path}: changed while it was being opened; nothing was written").format(path=path))
         _write_all(descriptor, data)
     except OSError as error:
         raise OutputError(_explain_stream(path, error)) from None
@@ -248,35 +255,37 @@ def _refuse_protected(path: Path, protected: Iterable[Path]) -> None:
             with contextlib.suppress(OSError):
                 same = os.path.samefile(path, keep)
         if same:
-            raise OutputError(f"{path}: is the store {keep}, which an export never overwrites; choose another file")
+            raise OutputError(
+                _("{path}: is the store {store}, which an export never overwrites; choose another file").format(path=path, store=keep)
+            )
 
 
 def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
-        return "socket"
+        return _("socket")
     if stat.S_ISBLK(mode):
-        return "block device (a disk)"
-    return "special file"
+        return _("block device (a disk)")
+    return _("special file")
 
 
 def _check_writable(path: Path, target: Path, folder: Path) -> None:
     """Catch the common mistakes before creating anything, with plain words."""
     if not folder.exists():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
+        raise OutputError(_("{path}: the folder {folder} does not exist").format(path=path, folder=folder))
     if not folder.is_dir():
-        raise OutputError(f"{path}: {folder} is not a folder")
+        raise OutputError(_("{path}: {folder} is not a folder").format(path=path, folder=folder))
     if target.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name")
+        raise OutputError(_("{path}: is a folder; give a file name").format(path=path))
     if target.exists() and not target.is_file():
         mode = target.stat().st_mode
-        kind = "FIFO" if stat.S_ISFIFO(mode) else "character device" if stat.S_ISCHR(mode) else _kind(mode)
-        raise OutputError(f"{path}: is a {kind}, not a regular file; nothing was written")
+        kind = _("FIFO") if stat.S_ISFIFO(mode) else _("character device") if stat.S_ISCHR(mode) else _kind(mode)
+        raise OutputError(_("{path}: is a {kind}, not a regular file; nothing was written").format(path=path, kind=kind))
     # Replacing needs only a writable folder, but a file the user made
     # read-only should stay as it is, as it would for a shell redirection.
     if target.exists() and not os.access(target, os.W_OK):
-        raise OutputError(f"{path}: the file is read-only")
+        raise OutputError(_("{path}: the file is read-only").format(path=path))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{path}: cannot write in the folder {folder} (permission denied)")
+        raise OutputError(_("{path}: cannot write in the folder {folder} (permission denied)").format(path=path, folder=folder))
 
 
 def _mode_for(target: Path) -> int:
@@ -309,13 +318,13 @@ def _sync_folder(folder: Path) -> None:
 
 
 _REASONS = {
-    errno.ENOENT: "the folder {folder} does not exist",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EISDIR: "is a folder; give a file name",
-    errno.ENOTDIR: "{folder} is not a folder",
-    errno.ENOSPC: "no space left on the device",
-    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: N_("the folder {folder} does not exist"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("is a folder; give a file name"),
+    errno.ENOTDIR: N_("{folder} is not a folder"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EROFS: N_("the file system is read-only"),
 }
 
 
@@ -323,15 +332,19 @@ def _explain(path: Path, folder: Path, error: OSError) -> str:
     """An ``OSError`` as one sentence, without "[Errno 13]" noise."""
     reason = _REASONS.get(error.errno or 0)
     if error.errno == errno.ENOENT and folder.is_dir():
-        reason = "no file can be created in {folder}"
+        reason = _("no file can be created in {folder}")
     elif reason is None:
-        reason = (error.strerror or str(error)).lower()
-    return f"{path}: cannot write the file: {reason.format(folder=folder)}"
+        # The system's own words: braces in them must not be read as placeholders.
+        reason = (error.strerror or str(error)).lower().replace("{", "{{").replace("}", "}}")
+    else:
+        reason = _(reason)
+    return _("{path}: cannot write the file: {reason}").format(path=path, reason=reason.format(folder=folder))
 
 
 def _explain_stream(path: Path, error: OSError) -> str:
     """Why a FIFO, a device or a descriptor refused the output."""
     if error.errno == errno.EPIPE:
-        return f"{path}: the reader closed it before the end; the output is incomplete"
-    reason = _REASONS.get(error.errno or 0) or (error.strerror or str(error)).lower()
-    return f"{path}: cannot write: {reason.format(folder=Path(path).parent)}"
+        return _("{path}: the reader closed it before the end; the output is incomplete").format(path=path)
+    known = _REASONS.get(error.errno or 0)
+    reason = _(known) if known else (error.strerror or str(error)).lower().replace("{", "{{").replace("}", "}}")
+    return _("{path}: cannot write: {reason}").format(path=path, reason=reason.format(folder=Path(path).parent))

@@ -1,7 +1,14 @@
-"""Choosing awards: the filters of ``list``, ``search``, ``stats`` and ``export``, sorting, and ids.
+"""Choosing awards: the filters of ``list``, ``search``, ``stats`` and ``export``, sorting, and references.
 
 Every comparison is on *folded* text (see :mod:`territoria_cli.text`), so
-that accents and case never matter to the user.
+that accents and case never matter to the user; names also ignore hyphens,
+apostrophes and "Saint"/"St", and a value may be a word of a name
+(``--category unicef``). A repeated option keeps what matches any of its values.
+
+A *reference* (``show``, ``export --id``) is what people copy
+from a table: a whole id, its beginning, a part only one id has
+(``saverdun``, ``recup velos``), or the ``#`` of a row of the last list or
+search shown in a terminal (kept by :mod:`territoria_cli.last_results`).
 
 A filter is one :class:`Filter` in :data:`FILTERS`: its option, how a typed
 value is read (checked against the store when the valid values are the
@@ -18,35 +25,83 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from territoria_cli.errors import Failure, UsageError
-from territoria_cli.model import KINDS, LEVELS, Award, parse_kind, parse_level
-from territoria_cli.text import fold, quoted
+from territoria_cli.i18n import N_, _
+from territoria_cli.model import LEVELS, Award, parse_kind, parse_level
+from territoria_cli.text import fold, name_key, quoted
 
 # --------------------------------------------------------------------------- reading typed values
 
 
-def resolve_choice(value: str, choices: Iterable[str], what: str) -> str:
-    """The choice a user meant: exact folded match first, else a unique folded prefix.
+#: How many names an unknown or ambiguous value answers with.
+SHOWN_NAMES = 5
 
-    Users type "lien", "TRANSITION N" or "ile-de" for stored names such as
-    "Lien social" or "Île-de-France"; anything unknown or ambiguous raises
-    :class:`UsageError` listing the candidates, so the user can copy one.
+#: For each kind of name a user types, what is said when it is unknown and when it is ambiguous.
+CHOICE_MESSAGES: dict[str, tuple[str, str]] = {
+    "category": (N_("unknown category {value}"), N_("ambiguous category {value}")),
+    "region": (N_("unknown region {value}"), N_("ambiguous region {value}")),
+    "department": (N_("unknown département {value}"), N_("ambiguous département {value}")),
+    "sponsor": (N_("unknown sponsor {value}"), N_("ambiguous sponsor {value}")),
+    "sort key": (N_("unknown sort key {value}"), N_("ambiguous sort key {value}")),
+    "format": (N_("unknown format {value}"), N_("ambiguous format {value}")),
+    "field": (N_("unknown field {value}"), N_("ambiguous field {value}")),
+    "header": (N_("unknown header {value}"), N_("ambiguous header {value}")),
+}
+#: The command that lists the names of each kind stored, for when there are too many to show.
+_VALUES_FIELD = {"category": "category", "region": "region", "department": "department", "sponsor": "sponsor"}
+
+
+def resolve_choice(value: str, choices: Iterable[str], what: str) -> str:
+    """The choice a user meant: the same name (accents, case, hyphens, "St" aside), else the only one a word of which the value starts.
+
+    Users type "lien", "TRANSITION N", "ile de france", "unicef" or
+    "energetique" for stored names such as "Lien social", "Île-de-France",
+    "TERRITORIA / UNICEF" or "Transition énergétique". Anything unknown or
+    ambiguous raises :class:`UsageError` with the closest few names, so the
+    user can copy one.
     """
     unique = list(dict.fromkeys(choices))
-    wanted = fold(value.strip())
+    wanted = name_key(value)
+    unknown, ambiguous = CHOICE_MESSAGES[what]
     if wanted:
-        exact = [choice for choice in unique if fold(choice) == wanted]
+        keys = {choice: name_key(choice) for choice in unique}
+        exact = [choice for choice in unique if keys[choice] == wanted]
         if exact:
             return exact[0]
-        prefixed = [choice for choice in unique if fold(choice).startswith(wanted)]
-        if len(prefixed) == 1:
-            return prefixed[0]
-        if prefixed:
-            raise UsageError(f"ambiguous {what} {quoted(value)}: it begins {_listing(prefixed)}")
-    raise UsageError(f"unknown {what} {quoted(value)}; valid values: {_listing(unique)}")
+        starting = [choice for choice in unique if f" {keys[choice]}".find(f" {wanted}") >= 0]
+        if len(starting) == 1:
+            return starting[0]
+        if starting:
+            raise UsageError(_(ambiguous).format(value=quoted(value)) + _(": it could be {names}").format(names=listing(starting)))
+    close = _closest(wanted, unique) if wanted else []
+    if close:
+        hint = _("; did you mean {names}?").format(names=listing(close))
+    elif len(unique) <= 2 * SHOWN_NAMES or what not in _VALUES_FIELD:
+        hint = _("; valid values: {names}").format(names=", ".join(map(quoted, unique)))
+    else:
+        hint = _("; 'territoria values {field}' lists them").format(field=_VALUES_FIELD[what])
+    raise UsageError(_(unknown).format(value=quoted(value)) + hint)
 
 
-def _listing(names: Iterable[str]) -> str:
-    return ", ".join(repr(name) for name in names)
+def _closest(wanted: str, names: Sequence[str]) -> list[str]:
+    """The few names closest to ``wanted`` (a name key): those containing it, then look-alikes of them or of their words."""
+    import difflib
+
+    if len(wanted) > 200:
+        return []
+    keys = {name: name_key(name) for name in names}
+    containing = [name for name in names if wanted in keys[name]]
+    by_word: dict[str, str] = {}
+    for name in names:
+        for word in [keys[name], *keys[name].split()]:
+            by_word.setdefault(word, name)
+    alike = [by_word[word] for word in difflib.get_close_matches(wanted, list(by_word), n=SHOWN_NAMES, cutoff=0.75)]
+    return list(dict.fromkeys([*containing, *alike]))[:SHOWN_NAMES]
+
+
+def listing(names: Sequence[str]) -> str:
+    """Names for a message, in territoria's one quoting style ("Lien social", "Qualité de vie"), the first few only."""
+    shown = ", ".join(quoted(name) for name in names[:SHOWN_NAMES])
+    return shown + (", …" if len(names) > SHOWN_NAMES else "")
 
 
 def _region_name(value: str) -> str:
@@ -100,12 +155,14 @@ def population_range(value: str, awards: Sequence[Award] = ()) -> tuple[int, flo
     match = _POPULATION_RANGE.fullmatch(value.replace(" ", "").replace("_", ""))
     if match is None:
         raise UsageError(
-            f"invalid population range {quoted(value)}; expected MIN-MAX in inhabitants, such as 5000-, -10000 or 2000-10000"
+            _("invalid population range {value}; expected MIN-MAX in inhabitants, such as 5000-, -10000 or 2000-10000").format(
+                value=quoted(value)
+            )
         )
     low = int(match["low"]) if match["low"] else 0
     high = int(match["high"]) if match["high"] else float("inf")
     if low > high:
-        raise UsageError(f"invalid population range {quoted(value)}: the minimum is above the maximum")
+        raise UsageError(_("invalid population range {value}: the minimum is above the maximum").format(value=quoted(value)))
     return None if (match["low"], match["high"]) == (None, None) else (low, high)
 
 
@@ -119,7 +176,7 @@ def _year(value: int | str) -> int:
         return value
     text = str(value).strip()
     if not text.isdigit():
-        raise UsageError(f"invalid year {quoted(str(value))}; expected a year such as 2017")
+        raise UsageError(_("invalid year {value}; expected a year such as 2017").format(value=quoted(str(value))))
     return int(text)
 
 
@@ -138,7 +195,7 @@ def _each(read: Callable[[Any], Any]) -> Callable[[Iterable[Any], Sequence[Award
 
 
 def _among_stored(what: str, names: Callable[[Award], Iterable[str | None]]) -> Callable[..., frozenset[str]]:
-    """Resolve each value against the names the store holds (a unique prefix is enough).
+    """Resolve each value against the names the store holds (see :func:`resolve_choice`).
 
     The store is walked only when the filter is given: a big store is long to walk.
     """
@@ -150,8 +207,13 @@ def _among_stored(what: str, names: Callable[[Award], Iterable[str | None]]) -> 
     return read_all
 
 
-def _folded_text(value: str, awards: Sequence[Award]) -> str | None:
-    return fold(value.strip()) or None
+def compact_name(name: str) -> str:
+    """A name without what people type differently: "Onet le Chateau" and "Onet-le-Château" are "onetlechateau"."""
+    return name_key(name).replace(" ", "")
+
+
+def _name_parts(values: Iterable[str], awards: Sequence[Award]) -> frozenset[str] | None:
+    return frozenset(part for part in map(compact_name, values) if part) or None
 
 
 def _names(award: Award) -> tuple[str, ...]:
@@ -167,9 +229,11 @@ class Filter(NamedTuple):
     ``read(typed, awards)`` gets what the user typed (a tuple of the values of
     a repeatable option, else one value) and the whole store, and returns what
     ``matches(award, resolved)`` tests, or ``None`` for "no filter after all";
-    it raises :class:`UsageError` saying what is valid. ``completion`` offers
-    values in the shell: fixed ones, or a function giving the values of one
-    raw stored document.
+    it raises :class:`UsageError` saying what is valid. A repeated option keeps
+    an award matching any of its values. ``help`` is an English source string
+    of the catalogue (``{levels}`` and ``{kinds}`` are filled in when shown).
+    ``values`` names the field of :mod:`territoria_cli.values` that lists what
+    the option accepts, for ``territoria values`` and shell completion.
     """
 
     name: str
@@ -180,7 +244,7 @@ class Filter(NamedTuple):
     matches: Callable[[Award, Any], bool]
     repeatable: bool = True
     item: type = str
-    completion: Sequence[str] | Callable[[dict[str, Any]], Iterable[Any]] | None = None
+    values: str | None = None
 
 
 #: Every filter, in the order of the help. The name is the keyword of :func:`build_filters`.
@@ -189,56 +253,55 @@ FILTERS: tuple[Filter, ...] = (
         "levels",
         ("--level", "-l"),
         "LEVEL",
-        f"Keep this level: {', '.join(LEVELS)} (any case; d'or, gold… too).",
+        N_("Keep this level: {levels} (any case; d'or, gold… too). Repeat for several."),
         read=_each(parse_level),
         matches=lambda award, levels: award.level in levels,
-        completion=LEVELS,
+        values="level",
     ),
     Filter(
         "categories",
         ("--category", "-c"),
         "NAME",
-        "Keep this category; accents and case ignored, a unique prefix is enough.",
+        N_("Keep this category: its name or a word of it (unicef, energetique), accents and case ignored. Repeat for several."),
         read=_among_stored("category", lambda award: [award.category]),
         matches=lambda award, categories: award.category in categories,
-        completion=lambda document: [document.get("category")],
+        values="category",
     ),
     Filter(
         "laureate",
         ("--laureate",),
         "TEXT",
-        "Keep laureates whose name contains TEXT.",
-        read=_folded_text,
-        matches=lambda award, text: any(text in fold(name) for name in _names(award)),
-        repeatable=False,
+        N_("Keep laureates whose name contains TEXT; accents, case, hyphens and Saint/St ignored. Repeat for several."),
+        read=_name_parts,
+        matches=lambda award, parts: any(part in compact_name(name) for name in _names(award) for part in parts),
+        values="laureate",
     ),
     Filter(
         "kinds",
         ("--kind",),
         "KIND",
-        f"Keep awards to this kind of body: {', '.join(KINDS)}.",
+        N_("Keep awards to this kind of body: {kinds}. Repeat for several."),
         read=_each(parse_kind),
         matches=lambda award, kinds: any(body.kind in kinds for body in award.laureates),
-        completion=KINDS,
+        values="kind",
     ),
     Filter(
         "departments",
         ("--department",),
         "CODE",
-        "Keep bodies of this département: its code (06, 2a, 971…) or name (prefix enough).",
-        read=_official("département", _departement_code, lambda award: [body.department for body in award.laureates]),
+        N_("Keep bodies of this département: its code (06, 2a, 971…) or name. Repeat for several."),
+        read=_official("department", _departement_code, lambda award: [body.department for body in award.laureates]),
         matches=lambda award, codes: any(body.department in codes for body in award.laureates),
+        values="department",
     ),
     Filter(
         "regions",
         ("--region",),
         "NAME",
-        "Keep bodies of this région, any of the 18 (prefix enough).",
-        read=_official("région", _region_name, lambda award: [body.region for body in award.laureates]),
+        N_("Keep bodies of this région, any of the 18: its name or a word of it. Repeat for several."),
+        read=_official("region", _region_name, lambda award: [body.region for body in award.laureates]),
         matches=lambda award, regions: any(body.region in regions for body in award.laureates),
-        completion=lambda document: [
-            body.get("region") for body in document.get("laureates") or () if isinstance(body, dict)
-        ],
+        values="region",
     ),
     Filter(
         "population",
@@ -253,19 +316,20 @@ FILTERS: tuple[Filter, ...] = (
         "years",
         ("--year",),
         "YEAR",
-        "Keep this edition.",
+        N_("Keep this edition. Repeat for several."),
         read=_each(_year),
         matches=lambda award, years: award.year in years,
         item=int,
+        values="year",
     ),
     Filter(
         "sponsors",
         ("--sponsor",),
         "NAME",
-        "Keep awards of this sponsor (prefix enough); an award without one never passes.",
+        N_("Keep awards of this sponsor: its name or a word of it; an award without one never passes. Repeat for several."),
         read=_among_stored("sponsor", lambda award: [award.sponsor]),
         matches=lambda award, sponsors: award.sponsor in sponsors,
-        completion=lambda document: [document.get("sponsor")],
+        values="sponsor",
     ),
 )
 _BY_NAME = {entry.name: entry for entry in FILTERS}
@@ -349,7 +413,7 @@ def sort_awards(awards: Iterable[Award], key: str = "level", *, reverse: bool = 
     """
     sort_key = _SORT_FUNCTIONS.get(key)
     if sort_key is None:
-        raise UsageError(f"unknown sort key {quoted(key)}; valid keys: {', '.join(SORT_KEYS)}")
+        raise UsageError(_("unknown sort key {value}; valid keys: {keys}").format(value=quoted(key), keys=", ".join(SORT_KEYS)))
     return sorted(awards, key=sort_key, reverse=reverse)
 
 
@@ -393,38 +457,76 @@ def select(
     return kept[:limit]
 
 
-# --------------------------------------------------------------------------- one award by id
+# --------------------------------------------------------------------------- awards by reference
+
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
-def find_award(awards: Sequence[Award], wanted: str) -> Award:
-    """The award with this id, or the only one whose id starts with it.
+def find_awards(awards: Sequence[Award], references: Sequence[str]) -> list[Award]:
+    """The award of each reference, in the order given, each once."""
+    return each_once(find_award(awards, reference) for reference in references)
 
-    Raises :class:`Failure` listing the candidates of an ambiguous beginning,
-    or suggesting close ids for an unknown one.
-    """
+
+def each_once(awards: Iterable[Award]) -> list[Award]:
+    """The awards in the order given, each once (``show saverdun recup-velos`` names one award twice)."""
+    return list({award.id: award for award in awards}.values())
+
+
+def find_award(awards: Sequence[Award], reference: str) -> Award:
+    """The award ``reference`` designates; :class:`Failure` naming the candidates when it is ambiguous or unknown."""
+    wanted = reference.strip()
+    if wanted.isdigit():
+        return _numbered(awards, int(wanted))
     for award in awards:
         if award.id == wanted:
             return award
-    prefix = fold(wanted.strip())
-    starting = [award for award in awards if prefix and fold(award.id).startswith(prefix)]
-    if len(starting) == 1:
-        return starting[0]
-    if starting:
-        shown = ", ".join(award.id for award in starting[:5]) + (", …" if len(starting) > 5 else "")
-        raise Failure(f"{len(starting)} awards have an id starting with {quoted(wanted)}: {shown}")
+    slug = _SEPARATORS.sub("-", fold(wanted)).strip("-")
+    if slug:
+        starting = [award for award in awards if award.id.startswith(slug)]
+        containing = starting or [award for award in awards if f"-{slug}" in award.id]
+        if len(containing) == 1:
+            return containing[0]
+        if containing:
+            raise Failure(
+                _("{reference} is part of {count} ids: {ids}").format(
+                    reference=quoted(wanted), count=len(containing), ids=listing([a.id for a in containing])
+                )
+            )
     close = suggest_ids(awards, wanted)
-    hint = f"; did you mean: {', '.join(close)}?" if close else "; 'territoria list' shows the ids"
-    raise Failure(f"no award with id {quoted(wanted)}{hint}")
+    if close:
+        raise Failure(_("no award with id {reference}; did you mean: {ids}?").format(reference=quoted(wanted), ids=listing(close)))
+    raise Failure(_("no award with id {reference}; 'territoria list' shows the ids").format(reference=quoted(wanted)))
 
 
-def suggest_ids(awards: Sequence[Award], wanted_id: str, limit: int = 5) -> list[str]:
-    """Ids the user may have meant: ids containing what was typed, then look-alikes."""
+def _numbered(awards: Sequence[Award], number: int) -> Award:
+    from territoria_cli.last_results import recall
+
+    ids = recall()
+    if not ids:
+        raise Failure(_("no numbered list to take row {number} from: run 'territoria list' or 'territoria search' in a terminal first").format(number=number))
+    if not 1 <= number <= len(ids):
+        raise Failure(_("the last list had rows 1 to {last}, not {number}").format(last=len(ids), number=number))
+    award_id = ids[number - 1]
+    for award in awards:
+        if award.id == award_id:
+            return award
+    raise Failure(_("row {number} of the last list, {id}, is not in this store").format(number=number, id=award_id))
+
+
+def suggest_ids(awards: Sequence[Award], reference: str, limit: int = SHOWN_NAMES) -> list[str]:
+    """Ids the user may have meant: look-alikes of the whole id, or of one of its parts."""
     import difflib
 
-    wanted = fold(wanted_id.strip())
-    ids = [award.id for award in awards]
-    if not wanted:
+    wanted = _SEPARATORS.sub("-", fold(reference.strip())).strip("-")
+    if not wanted or len(wanted) > 200:
         return []
-    containing = [award_id for award_id in ids if wanted in award_id]
-    close = difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6) if len(wanted) <= 200 else []
-    return list(dict.fromkeys([*containing, *close]))[:limit]
+    ids = [award.id for award in awards]
+    whole = difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)
+    # "saverdum" is close to the "saverdun" inside an id: compare with each part too.
+    by_part: dict[str, list[str]] = {}
+    for award_id in ids:
+        for part in award_id.split("-"):
+            by_part.setdefault(part, []).append(award_id)
+    close_parts = difflib.get_close_matches(wanted, list(by_part), n=limit, cutoff=0.75)
+    parts = [award_id for part in close_parts for award_id in by_part[part]]
+    return list(dict.fromkeys([*whole, *parts]))[:limit]

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from territoria_cli.i18n import _
 from territoria_cli.model import Laureate
 from territoria_cli.text import fold, quoted
 
@@ -143,7 +144,7 @@ def find_region(value: str) -> Region:
         return by_name[wanted]
     if wanted in _region_by_code():
         return _region_by_code()[wanted]
-    return _unique_prefix(value, wanted, by_name, "région")
+    return _resolved(value, by_name, "region")
 
 
 def find_departement(value: str) -> Departement:
@@ -159,17 +160,15 @@ def find_departement(value: str) -> Departement:
     if wanted in by_name:
         return by_name[wanted]
     if wanted and not wanted[0].isdigit():
-        return _unique_prefix(value, wanted, by_name, "département")
+        return _resolved(value, by_name, "department")
     import difflib  # errors only
 
     # Corsica was département 20 until 1976, and people still type it.
     close = ["2A", "2B"] if code == "20" else difflib.get_close_matches(code, list(_departement_by_code()), n=3)
-    hint = (
-        f"; did you mean {_listing(f'{c} ({_departement_by_code()[c].name})' for c in close)}?"
-        if close
-        else "; expected a code such as 06, 2A, 75 or 971"
-    )
-    raise UnknownPlace(f"unknown département {quoted(value)}{hint}")
+    if close:
+        shown = ", ".join(f"{c} ({_departement_by_code()[c].name})" for c in close)
+        raise UnknownPlace(_("unknown département {value}; did you mean {codes}?").format(value=quoted(value), codes=shown))
+    raise UnknownPlace(_("unknown département {value}; expected a code such as 06, 2A, 75 or 971").format(value=quoted(value)))
 
 
 _SHORT_CODE = re.compile(r"\d")
@@ -181,21 +180,16 @@ def normalise_departement_code(value: str) -> str:
     return "0" + code if _SHORT_CODE.fullmatch(code) else code
 
 
-def _unique_prefix(value: str, wanted: str, by_name: dict[str, Any], what: str) -> Any:
-    prefixed = [place for name, place in by_name.items() if wanted and name.startswith(wanted)]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if prefixed:
-        raise UnknownPlace(f"ambiguous {what} {quoted(value)}: it begins {_listing(p.name for p in prefixed)}")
-    import difflib  # errors only
+def _resolved(value: str, by_name: dict[str, Any], what: str) -> Any:
+    """The place a name, or a word of it, designates, by the rules of every other name (:func:`filters.resolve_choice`)."""
+    from territoria_cli.errors import UsageError
+    from territoria_cli.filters import resolve_choice
 
-    close = difflib.get_close_matches(wanted, list(by_name), n=3)
-    hint = f"; did you mean {_listing(by_name[name].name for name in close)}?" if close else ""
-    raise UnknownPlace(f"unknown {what} {quoted(value)}{hint}")
-
-
-def _listing(names: Iterable[str]) -> str:
-    return ", ".join(names)
+    places = {place.name: place for place in by_name.values()}
+    try:
+        return places[resolve_choice(value, list(places), what)]
+    except UsageError as error:
+        raise UnknownPlace(str(error)) from None
 
 
 # --------------------------------------------------------------------------- communes, arrondissements, EPCI
@@ -278,11 +272,8 @@ def region_named(value: str) -> Region:
     for region in regions():
         if _plain(region.name) == wanted:
             return region
-    try:
-        meant = find_region(value)
-    except UnknownPlace as error:
-        raise UnknownPlace(str(error).replace("unknown région", "unknown région name", 1)) from None
-    raise UnknownPlace(f"unknown région name {quoted(value)}; did you mean {meant.name}?")
+    meant = find_region(value)  # raises UnknownPlace with the closest régions
+    raise UnknownPlace(_("unknown région name {value}; did you mean {name}?").format(value=quoted(value), name=quoted(meant.name)))
 
 
 def departement_coded(value: str) -> Departement:
@@ -291,7 +282,9 @@ def departement_coded(value: str) -> Departement:
     if departement is not None:
         return departement
     meant = find_departement(value)  # raises UnknownPlace with the closest codes
-    raise UnknownPlace(f"{quoted(value)} is not a département code; did you mean {meant.code} ({meant.name})?")
+    raise UnknownPlace(
+        _("{value} is not a département code; did you mean {code} ({name})?").format(value=quoted(value), code=meant.code, name=meant.name)
+    )
 
 
 def checked_bodies(bodies: Sequence[Laureate]) -> tuple[tuple[Laureate, ...], list[str]]:
@@ -312,28 +305,31 @@ def checked_bodies(bodies: Sequence[Laureate]) -> tuple[tuple[Laureate, ...], li
         try:
             region = region_named(body.region)
         except UnknownPlace as error:
-            raise UnknownPlace(f"laureates[{position}].region: {error}") from None
+            raise UnknownPlace(_("laureates[{position}].region: {problem}").format(position=position, problem=error)) from None
         department = None
         if body.department is not None:
             try:
                 departement = departement_coded(body.department)
             except UnknownPlace as error:
-                raise UnknownPlace(f"laureates[{position}].department: {error}") from None
+                raise UnknownPlace(_("laureates[{position}].department: {problem}").format(position=position, problem=error)) from None
             if departement.region != region.code:
                 actual = _region_by_code()[departement.region].name
                 raise UnknownPlace(
-                    f"laureates[{position}].region {quoted(body.region)} is not the région of département "
-                    f"{departement.code} ({departement.name}), which is {actual}"
+                    _("laureates[{position}].region {region} is not the région of département {code} ({name}), which is {actual}").format(
+                        position=position, region=quoted(body.region), code=departement.code, name=departement.name, actual=actual
+                    )
                 )
             department = departement.code
         body = body._replace(department=department, region=region.name)
         if body.code is None or body.population is None:
             body = _completed(body)
             if body.code is None or body.population is None:
-                missing = " and ".join(name for name in ("code", "population") if getattr(body, name) is None)
-                where = f" in département {body.department}" if body.department else ""
-                notes.append(f"laureates[{position}] {quoted(body.name)}: {missing} left empty (no single {body.kind} "
-                             f"of that name{where} in the reference)")
+                missing = _(" and ").join(name for name in ("code", "population") if getattr(body, name) is None)
+                if body.department:
+                    note = _("laureates[{position}] {name}: {missing} left empty (no single {kind} of that name in département {department} in the reference)")
+                else:
+                    note = _("laureates[{position}] {name}: {missing} left empty (no single {kind} of that name in the reference)")
+                notes.append(note.format(position=position, name=quoted(body.name), missing=missing, kind=body.kind, department=body.department))
         checked.append(body)
     return tuple(checked), notes
 

@@ -12,11 +12,11 @@ import json
 import re
 from typing import Any, Literal, NamedTuple
 
+from territoria_cli.i18n import N_, Lang, _
 from territoria_cli.text import fold, quoted
 
 Level = Literal["or", "argent", "bronze"]
 Kind = Literal["commune", "arrondissement", "epci", "departement", "region"]
-Lang = Literal["fr", "en"]
 
 #: Levels from the highest award down; this order is the natural sort order.
 LEVELS: tuple[Level, ...] = ("or", "argent", "bronze")
@@ -150,25 +150,31 @@ class Award(NamedTuple):
         add where the document came from (file, position).
         """
         if not isinstance(document, dict):
-            raise InvalidAward(f"expected an object, got {_type_name(document)}")
+            raise InvalidAward(_("expected an object, got {type}").format(type=_type_name(document)))
         if document.keys() != _FIELD_SET:
             missing = [name for name in AWARD_FIELDS if name not in document]
             if missing:
-                raise InvalidAward(f"missing field(s): {', '.join(missing)}")
-            raise InvalidAward(f"unknown field(s): {', '.join(sorted(set(document) - _FIELD_SET))}")
+                raise InvalidAward(_("missing field(s): {fields}").format(fields=", ".join(missing)))
+            raise InvalidAward(_("unknown field(s): {fields}").format(fields=", ".join(sorted(set(document) - _FIELD_SET))))
         for name, expected in _SCALAR_TYPES.items():
             value = document[name]
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise InvalidAward(f"field {name!r} must be {_expected_name(expected)}, got {_type_name(value)}")
+                raise InvalidAward(
+                    _("field {field} must be {expected}, got {type}").format(
+                        field=quoted(name), expected=_expected_name(expected), type=_type_name(value)
+                    )
+                )
         for name in ("id", "category", "laureate", "title", "summary_title", "summary"):
             text = document[name]
             if not text or text.isspace():  # not strip(): no copy of every summary
-                raise InvalidAward(f"field {name!r} must not be empty")
+                raise InvalidAward(_("field {field} must not be empty").format(field=quoted(name)))
         if document["level"] not in LEVELS:
-            raise InvalidAward(f"level {document['level']!r} is not one of {', '.join(LEVELS)}")
+            raise InvalidAward(
+                _("level {value} is not one of {levels}").format(value=quoted(str(document["level"])), levels=", ".join(LEVELS))
+            )
         bodies = document["laureates"]
         if not isinstance(bodies, list) or not bodies:
-            raise InvalidAward("field 'laureates' must be a non-empty list of bodies")
+            raise InvalidAward(_("field {field} must be a non-empty list of bodies").format(field=quoted("laureates")))
         return cls(
             id=document["id"],
             year=document["year"],
@@ -215,32 +221,46 @@ _SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {
 def _laureate(body: Any, position: int) -> Laureate:
     # Messages are built only on failure: a 100,000-award store validates ~100,000 bodies.
     if not isinstance(body, dict):
-        raise InvalidAward(f"laureates[{position}] must be an object, got {_type_name(body)}")
+        raise InvalidAward(_("laureates[{position}] must be an object, got {type}").format(position=position, type=_type_name(body)))
     if not body.keys() <= _BODY_FIELDS:
         unknown = ", ".join(sorted(set(body) - _BODY_FIELDS))
-        raise InvalidAward(f"laureates[{position}] has unknown field(s): {unknown}")
+        raise InvalidAward(_("laureates[{position}] has unknown field(s): {fields}").format(position=position, fields=unknown))
     for name in ("name", "kind", "region"):
         value = body.get(name)
         if not isinstance(value, str) or not value or value.isspace():
-            raise InvalidAward(f"laureates[{position}].{name} must be a non-empty string")
+            raise InvalidAward(_("laureates[{position}].{field} must be a non-empty string").format(position=position, field=name))
     kind = body["kind"]
     if kind not in KINDS:
-        raise InvalidAward(f"laureates[{position}].kind {kind!r} is not one of {', '.join(KINDS)}")
+        raise InvalidAward(
+            _("laureates[{position}].kind {value} is not one of {kinds}").format(
+                position=position, value=quoted(str(kind)), kinds=", ".join(KINDS)
+            )
+        )
     department = body.get("department")
     if kind == "region":
         if department is not None:
-            raise InvalidAward(f"laureates[{position}].department must be null for a région")
+            raise InvalidAward(_("laureates[{position}].department must be null for a région").format(position=position))
     elif not isinstance(department, str) or not department:
-        raise InvalidAward(f'laureates[{position}].department must be a département code such as "06" or "971"')
+        raise InvalidAward(
+            _('laureates[{position}].department must be a département code such as "06" or "971"').format(position=position)
+        )
     code = body.get("code")
     if code is not None and not (isinstance(code, str) and _CODE_FORMATS[kind].fullmatch(code)):
-        raise InvalidAward(f"laureates[{position}].code {code!r} is not {_CODE_EXAMPLES[kind]}, or null")
+        raise InvalidAward(
+            _("laureates[{position}].code {code} is not {expected}, or null").format(
+                position=position, code=quoted(str(code)), expected=_(_CODE_EXAMPLES[kind])
+            )
+        )
     if code is not None and department is not None and kind != "epci" and not code.startswith(department):
         # A commune's INSEE code begins with its département's; a département's code is its département.
-        raise InvalidAward(f"laureates[{position}].code {code!r} is not in département {department}")
+        raise InvalidAward(
+            _("laureates[{position}].code {code} is not in département {department}").format(
+                position=position, code=quoted(code), department=department
+            )
+        )
     population = body.get("population")
     if population is not None and (not isinstance(population, int) or isinstance(population, bool) or population < 0):
-        raise InvalidAward(f"laureates[{position}].population must be a non-negative integer or null")
+        raise InvalidAward(_("laureates[{position}].population must be a non-negative integer or null").format(position=position))
     return Laureate(body["name"], kind, department, body["region"], code, population)
 
 
@@ -255,23 +275,33 @@ _CODE_FORMATS: dict[Kind, re.Pattern[str]] = {
     "region": re.compile(r"\d{2}"),
 }
 _CODE_EXAMPLES: dict[Kind, str] = {
-    "commune": 'an INSEE commune code such as "09282" or "2A004"',
-    "arrondissement": 'an INSEE code such as "75109"',
-    "epci": 'a SIREN of 9 digits such as "244900015"',
-    "departement": 'a département code such as "06", "2A" or "971"',
-    "region": 'a région code such as "32"',
+    "commune": N_('an INSEE commune code such as "09282" or "2A004"'),
+    "arrondissement": N_('an INSEE code such as "75109"'),
+    "epci": N_('a SIREN of 9 digits such as "244900015"'),
+    "departement": N_('a département code such as "06", "2A" or "971"'),
+    "region": N_('a région code such as "32"'),
+}
+
+
+#: How messages name the JSON types of a document's values.
+_TYPE_NAMES: dict[type, str] = {
+    dict: N_("an object"),
+    list: N_("a list"),
+    str: N_("a string"),
+    int: N_("an integer"),
+    bool: N_("a boolean"),
+    type(None): N_("null"),
 }
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
+    name = _TYPE_NAMES.get(type(value))
+    return _(name) if name and type(value) is not int else type(value).__name__
 
 
 def _expected_name(expected: type | tuple[type, ...]) -> str:
     options = expected if isinstance(expected, tuple) else (expected,)
-    return " or ".join({int: "an integer", str: "a string", bool: "a boolean", type(None): "null"}[t] for t in options)
+    return _(" or ").join(_(_TYPE_NAMES[option]) for option in options)
 
 
 def parse_level(value: str) -> Level:
@@ -284,7 +314,7 @@ def parse_level(value: str) -> Level:
         return folded  # type: ignore[return-value]
     if folded in LEVEL_ALIASES:
         return LEVEL_ALIASES[folded]
-    raise ValueError(f"unknown level {quoted(value)}; valid levels: {', '.join(LEVELS)}")
+    raise ValueError(_("unknown level {value}; valid levels: {levels}").format(value=quoted(value), levels=", ".join(LEVELS)))
 
 
 def parse_kind(value: str) -> Kind:
@@ -292,7 +322,7 @@ def parse_kind(value: str) -> Kind:
     folded = fold(value.strip())
     if folded in KINDS:
         return folded  # type: ignore[return-value]
-    raise ValueError(f"unknown kind {quoted(value)}; valid kinds: {', '.join(KINDS)}")
+    raise ValueError(_("unknown kind {value}; valid kinds: {kinds}").format(value=quoted(value), kinds=", ".join(KINDS)))
 
 
 def json_text(document: Any) -> str:

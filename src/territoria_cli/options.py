@@ -11,27 +11,31 @@ gains one keyword option per filter and the command receives what was typed
 as one ``filters`` mapping. It is the one place where territoria tells Typer
 more than a plain signature says; it uses only ``inspect`` and
 ``typer.Option``.
+
+Help texts are English source strings marked with ``N_`` for the catalogue;
+the command line translates them and fills in their ``{placeholders}`` when
+the help is shown (see :func:`territoria_cli.i18n.translate_help`).
 """
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from territoria_cli import store
 from territoria_cli.filters import FILTERS, SORT_KEYS, Filter
+from territoria_cli.i18n import LANG_ENV_VAR, N_
 from territoria_cli.model import Lang
-from territoria_cli.store import STORE_ENV_VAR, read_documents, resolve_store_path
-
-LANG_ENV_VAR = "TERRITORIA_LANG"
-
+from territoria_cli.store import STORE_ENV_VAR
 
 # ---------------------------------------------------------------- completion
 
-# Completion callbacks return every candidate: Typer 0.28 itself keeps those
-# that start with what was typed (case- and accent-sensitively).
+# Completion callbacks return every candidate: territoria's shell classes
+# (territoria_cli.completion) keep those that match what was typed, accents
+# and case aside.
 
 
 def completing(values: Sequence[str]) -> Callable[[], list[str]]:
@@ -39,21 +43,28 @@ def completing(values: Sequence[str]) -> Callable[[], list[str]]:
     return lambda: list(values)
 
 
-def _completing_stored(read: Callable[[dict[str, Any]], Iterable[Any]]) -> Callable[[typer.Context], list[str]]:
-    """A completion callback offering the values ``read`` finds in each document of the store named so far."""
+def _stored_awards(ctx: typer.Context) -> list[Any]:
+    """The awards of the store named so far on the command line; none if it cannot be read."""
+    try:
+        return store.load_awards(store.resolve_store_path(ctx.params.get("db")))
+    except Exception:  # a completion must never print a traceback into the shell
+        return []
+
+
+def completing_values(field: str) -> Callable[[typer.Context], list[str]]:
+    """A completion callback offering what ``territoria values FIELD`` lists, the most frequent first."""
 
     def complete(ctx: typer.Context) -> list[str]:
-        try:
-            documents = read_documents(resolve_store_path(ctx.params.get("db")))
-        except Exception:  # a completion must never print a traceback into the shell
-            return []
-        values: dict[str, None] = {}
-        for document in documents.values():
-            if isinstance(document, dict):
-                values.update(dict.fromkeys(value for value in read(document) if isinstance(value, str)))
-        return list(values)
+        from territoria_cli.values import accepted_values
+
+        return [value for value, _count in accepted_values(_stored_awards(ctx), field)]
 
     return complete
+
+
+def completing_ids(ctx: typer.Context) -> list[str]:
+    """A completion callback offering the ids of the store."""
+    return [award.id for award in _stored_awards(ctx)]
 
 
 # ---------------------------------------------------------------- store, language, output
@@ -64,28 +75,28 @@ DbOption = Annotated[
         "--db",
         envvar=STORE_ENV_VAR,
         metavar="PATH",
-        help="Store file to read (default: the palmarès shipped with territoria).",
+        help=N_("Store file to read (default: the palmarès shipped with territoria)."),
         show_default=False,
     ),
 ]
 LangOption = Annotated[
     Lang,
-    typer.Option("--lang", envvar=LANG_ENV_VAR, case_sensitive=False, help="Language of labels and level names."),
+    typer.Option("--lang", envvar=LANG_ENV_VAR, case_sensitive=False, help=N_("Language of messages, help and labels.")),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("Print JSON for scripts instead of a table."))]
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N awards.", show_default=False)
+    int | None, typer.Option("--limit", "-n", min=1, metavar="N", help=N_("Show at most N awards."), show_default=False)
 ]
 SortOption = Annotated[
     str,
     typer.Option(
         "--sort",
         metavar="KEY",
-        help=f"Order by {', '.join(SORT_KEYS)} (any unique beginning); by level, gold comes first.",
+        help=N_("Order by {sort_keys} (any unique beginning); by level, gold comes first."),
         autocompletion=completing(SORT_KEYS),
     ),
 ]
-ReverseOption = Annotated[bool, typer.Option("--reverse", help="Reverse the order.")]
+ReverseOption = Annotated[bool, typer.Option("--reverse", help=N_("Reverse the order."))]
 
 
 # ---------------------------------------------------------------- filters
@@ -93,14 +104,11 @@ ReverseOption = Annotated[bool, typer.Option("--reverse", help="Reverse the orde
 
 def _filter_parameter(entry: Filter) -> inspect.Parameter:
     """The keyword parameter Typer reads as the option of one filter."""
-    completion = entry.completion
     option = typer.Option(
         *entry.flags,
         metavar=entry.metavar,
-        help=f"{entry.help} Repeat the option to accept several." if entry.repeatable else entry.help,
-        autocompletion=(
-            None if completion is None else _completing_stored(completion) if callable(completion) else completing(completion)
-        ),
+        help=entry.help,
+        autocompletion=completing_values(entry.values) if entry.values else None,
         show_default=False,
     )
     value_type = list[entry.item] if entry.repeatable else entry.item  # type: ignore[name-defined]

@@ -29,9 +29,11 @@ def on_terminal(amount: int, task: str) -> AbstractContextManager[Reporter]:
         terminal = False
     if not terminal:
         return nullcontext(_silent)
+    from territoria_cli.i18n import _
+
     if task == INDEXING:
-        return _DelayedBar(f"Indexing {amount:,} awards for search")
-    return _DelayedBar(f"Reading the store ({amount / 1e6:.0f} MB) into territoria's cache")
+        return _DelayedBar(_("Indexing {count} awards for search").format(count=f"{amount:,}"))
+    return _DelayedBar(_("Reading the store ({size} MB) into territoria's cache").format(size=f"{amount / 1e6:.0f}"))
 
 
 def _silent(fraction: float) -> None:

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 from territoria_cli.errors import UsageError
 from territoria_cli.filters import Filters, filter_awards
+from territoria_cli.i18n import _
 from territoria_cli.model import (
     BY_FIELDS,
     FIELD_LABELS,
@@ -253,7 +254,7 @@ def parse_by(fields: Iterable[str]) -> tuple[str, ...]:
     parsed = tuple(dict.fromkeys(field.strip().lower() for field in fields))
     unknown = [field for field in parsed if field not in BY_FIELDS]
     if unknown:
-        raise UsageError(f"cannot count by {quoted(unknown[0])}; choose among: {', '.join(BY_FIELDS)}")
+        raise UsageError(_("cannot count by {value}; choose among: {fields}").format(value=quoted(unknown[0]), fields=", ".join(BY_FIELDS)))
     return parsed
 
 

@@ -47,7 +47,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from territoria_cli.errors import OutputError, StoreError
+from territoria_cli.i18n import N_, _, ngettext
 from territoria_cli.model import Award, InvalidAward, json_text
+from territoria_cli.text import quoted
 
 #: Environment variable naming the store when ``--db`` is not given.
 STORE_ENV_VAR = "TERRITORIA_DB"
@@ -123,20 +125,37 @@ def bulk_allocation() -> Iterator[None]:
 
 def _read_content(path: Path) -> dict[str, Any]:
     """The whole TinyDB content of the store (every table), shape-checked."""
-    text = _read_text(path, "store file")
+    text = _read_text(path, "store")
     if not text:
-        raise StoreError(f"{path}: the file is empty, expected a TinyDB store with an {AWARDS_TABLE!r} table")
+        raise StoreError(_("{path}: the file is empty, expected a TinyDB store with an {table} table").format(path=path, table=quoted(AWARDS_TABLE)))
     content = _parse_json(path, text)
     if not isinstance(content, dict) or not isinstance(content.get(AWARDS_TABLE), dict):
-        raise StoreError(f"{path}: not a territoria store: expected an object with an {AWARDS_TABLE!r} table")
+        raise StoreError(_("{path}: not a territoria store: expected an object with an {table} table").format(path=path, table=quoted(AWARDS_TABLE)))
     for doc_id in content[AWARDS_TABLE]:
         if not (doc_id.isascii() and doc_id.isdigit()):
             raise StoreError(
-                f"{path}: not a territoria store: document id {doc_id!r} in the {AWARDS_TABLE!r} table is not a number"
+                _("{path}: not a territoria store: document id {doc_id} in the {table} table is not a number").format(
+                    path=path, doc_id=quoted(doc_id), table=quoted(AWARDS_TABLE)
+                )
             )
     if _may_hold_surrogates(text):
         _refuse_lone_surrogates(path, ((f"document {doc_id}", document) for doc_id, document in content[AWARDS_TABLE].items()))
     return content
+
+
+#: What is said of a missing file, of a folder and of a FIFO or device given as a file, for each kind of file read.
+_NOT_A_FILE = {
+    "store": (
+        N_("{path}: no such store file"),
+        N_("{path}: is a folder, not a store file"),
+        N_("{path}: is {kind}, not a store file; territoria reads regular files only"),
+    ),
+    "import": (
+        N_("{path}: no such file to import"),
+        N_("{path}: is a folder, not a file to import"),
+        N_("{path}: is {kind}, not a file to import; territoria reads regular files only"),
+    ),
+}
 
 
 def _may_hold_surrogates(text: str) -> bool:
@@ -164,19 +183,24 @@ def _refuse_lone_surrogates(path: Path, located: Iterable[tuple[str, Any]]) -> N
             match = _LONE_SURROGATE.search(value)
             if match:
                 raise StoreError(
-                    f"{path}: {where}{_id_label(document)}: {field} holds a lone surrogate "
-                    f"({match.group().encode('unicode_escape').decode()}) at character {match.start() + 1}, which is not text; "
-                    "correct the file"
+                    _("{path}: {where}{id}: {field} holds a lone surrogate ({escape}) at character {position}, which is not text; correct the file").format(
+                        path=path,
+                        where=where,
+                        id=_id_label(document),
+                        field=field,
+                        escape=match.group().encode("unicode_escape").decode(),
+                        position=match.start() + 1,
+                    )
                 )
 
 
 def _strings(value: Any, name: str = "") -> Iterator[tuple[str, str]]:
     """Every string in a JSON value with its place (``laureates[1].name``)."""
     if isinstance(value, str):
-        yield name or "the document", value
+        yield name or _("the document"), value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(key, f"{name}.{key}".lstrip(".") + " (the key)")
+            yield from _strings(key, _("{name} (the key)").format(name=f"{name}.{key}".lstrip(".")))
             yield from _strings(item, f"{name}.{key}".lstrip("."))
     elif isinstance(value, list):
         for position, item in enumerate(value, 1):
@@ -212,7 +236,7 @@ def _read_text(path: Path, what: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+        raise StoreError(_("{path}: not UTF-8 text (bad byte at offset {offset})").format(path=path, offset=error.start)) from None
 
 
 def _read_bytes(path: Path, what: str) -> bytes:
@@ -228,16 +252,16 @@ def _read_bytes(path: Path, what: str) -> bytes:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such {what}") from None
+        raise StoreError(_(_NOT_A_FILE[what][0]).format(path=path)) from None
     except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise StoreError(_("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)) from None
     _check_regular(path, info.st_mode, what)
     limit = max_file_bytes()
     _check_size(path, info.st_size, limit)
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise StoreError(_("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)) from None
     with open(descriptor, "rb") as file:
         info = os.fstat(descriptor)
         _check_regular(path, info.st_mode, what)
@@ -249,17 +273,18 @@ def _read_bytes(path: Path, what: str) -> bytes:
                     break
                 raw += more
         except OSError as error:
-            raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+            raise StoreError(_("{path}: cannot be read ({reason})").format(path=path, reason=error.strerror or error)) from None
     _check_size(path, len(raw), limit)
     return raw
 
 
 def _check_regular(path: Path, mode: int, what: str) -> None:
+    _missing, folder, special = _NOT_A_FILE[what]
     if stat.S_ISDIR(mode):
-        raise StoreError(f"{path}: is a folder, not a {what}")
+        raise StoreError(_(folder).format(path=path))
     if not stat.S_ISREG(mode):
-        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
-        raise StoreError(f"{path}: is {kind}, not a {what}; territoria reads regular files only")
+        kind = _("a FIFO") if stat.S_ISFIFO(mode) else _("a device") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else _("not a regular file")
+        raise StoreError(_(special).format(path=path, kind=kind))
 
 
 #: Environment variable that raises (or lowers) the size of the largest store or import file read, in megabytes.
@@ -278,7 +303,7 @@ def max_file_bytes() -> int:
     except ValueError:
         megabytes = -1.0
     if not megabytes > 0:
-        raise StoreError(f"{MAX_FILE_ENV_VAR}={value!r}: expected a size in megabytes, such as 1000")
+        raise StoreError(_("{variable}={value}: expected a size in megabytes, such as 1000").format(variable=MAX_FILE_ENV_VAR, value=quoted(value)))
     return int(megabytes * 1_000_000)
 
 
@@ -286,8 +311,9 @@ def _check_size(path: Path, size: int, limit: int) -> None:
     if size > limit:
         needed = -(-size // 1_000_000)
         raise StoreError(
-            f"{path}: the file is {_megabytes(size)}, more than the {_megabytes(limit)} territoria "
-            f"reads; set {MAX_FILE_ENV_VAR}={needed} (or more) to read it anyway"
+            _("{path}: the file is {size}, more than the {limit} territoria reads; set {variable}={needed} (or more) to read it anyway").format(
+                path=path, size=_megabytes(size), limit=_megabytes(limit), variable=MAX_FILE_ENV_VAR, needed=needed
+            )
         )
 
 
@@ -299,10 +325,14 @@ def _parse_json(path: Path, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise StoreError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise StoreError(
+            _("{path}: not valid JSON (line {line}, column {column}: {reason})").format(
+                path=path, line=error.lineno, column=error.colno, reason=error.msg
+            )
+        ) from None
     except (ValueError, RecursionError) as error:
         # json's other refusals: integers too long to convert, absurd nesting.
-        raise StoreError(f"{path}: not a usable JSON file ({error})") from None
+        raise StoreError(_("{path}: not a usable JSON file ({reason})").format(path=path, reason=error)) from None
 
 
 def _validated_store(
@@ -318,9 +348,11 @@ def _validated_store(
         try:
             award = Award.from_document(document)
         except InvalidAward as error:
-            raise StoreError(f"{path}: document {doc_id}{_id_label(document)}: {error}") from None
+            raise StoreError(
+                _("{path}: document {doc_id}{id}: {problem}").format(path=path, doc_id=doc_id, id=_id_label(document), problem=error)
+            ) from None
         if award.id in seen:
-            raise StoreError(f"{path}: document {doc_id}: duplicate id {award.id!r}")
+            raise StoreError(_("{path}: document {doc_id}: duplicate id {id}").format(path=path, doc_id=doc_id, id=quoted(award.id)))
         seen.add(award.id)
         awards.append((doc_id, award))
     return awards
@@ -370,11 +402,11 @@ def import_awards(store: Path, documents: Sequence[Any], *, replace: bool = Fals
     try:
         check_encodable(store)
     except OutputError as error:
-        raise StoreError(f"{error}; nothing was imported") from None
+        raise StoreError(_("{problem}; nothing was imported").format(problem=error)) from None
     _refuse_packaged_store(store)
     incomplete: list[str] = []
     awards = _validated_import(
-        ((f"award {position}", document) for position, document in enumerate(documents, 1)), incomplete=incomplete
+        ((_award_position(position), document) for position, document in enumerate(documents, 1)), incomplete=incomplete
     )
     target = Path(os.path.realpath(store))
     _check_store_target(store, target)
@@ -402,12 +434,13 @@ def _acquire(store: Path, lock: Any, timeout_error: type[Exception]) -> None:
         lock.acquire()
     except timeout_error:
         raise StoreError(
-            f"{store}: another import has held the lock {lock.lock_file} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
-            "try again when it has finished"
+            _("{store}: another import has held the lock {lock} for {seconds} s; try again when it has finished").format(
+                store=store, lock=lock.lock_file, seconds=f"{LOCK_TIMEOUT_SECONDS:.0f}"
+            )
         ) from None
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
-        raise StoreError(f"{store}: cannot create the lock file {lock.lock_file} ({reason})") from None
+        raise StoreError(_("{store}: cannot create the lock file {lock} ({reason})").format(store=store, lock=lock.lock_file, reason=reason)) from None
 
 
 def _check_store_target(store: Path, target: Path) -> None:
@@ -417,17 +450,21 @@ def _check_store_target(store: Path, target: Path) -> None:
     can write: ``--db /dev/null`` must not leave ``/dev/null.lock`` behind.
     """
     if not target.parent.is_dir():
-        raise StoreError(f"{store}: the folder {target.parent} does not exist; create it first")
+        raise StoreError(_("{store}: the folder {folder} does not exist; create it first").format(store=store, folder=target.parent))
     try:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
         mode = None
     except OSError as error:
-        raise StoreError(f"{store}: cannot be read ({error.strerror or error})") from None
+        raise StoreError(_("{path}: cannot be read ({reason})").format(path=store, reason=error.strerror or error)) from None
     if mode is not None:
-        _check_regular(store, mode, "store file")
+        _check_regular(store, mode, "store")
     if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise StoreError(f"{store}: cannot write in the folder {target.parent} (permission denied); nothing was imported")
+        raise StoreError(
+            _("{store}: cannot write in the folder {folder} (permission denied); nothing was imported").format(
+                store=store, folder=target.parent
+            )
+        )
 
 
 def _refuse_packaged_store(store: Path) -> None:
@@ -437,9 +474,10 @@ def _refuse_packaged_store(store: Path) -> None:
         same = os.path.samefile(store, packaged)
     if same:
         raise StoreError(
-            f"{store}: this is the palmarès packaged with territoria, which is never modified; "
-            f"import into a store of your own: `territoria import FILE --db my-awards.json` creates one "
-            f"(or set {STORE_ENV_VAR} to its path)"
+            _(
+                "{store}: this is the palmarès packaged with territoria, which is never modified; import into a store "
+                "of your own: `territoria import FILE --db my-awards.json` creates one (or set {variable} to its path)"
+            ).format(store=store, variable=STORE_ENV_VAR)
         )
 
 
@@ -454,8 +492,13 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
     conflicts = [award.id for award in awards if award.id in stored and stored[award.id][1] != award]
     if conflicts and not replace:
         raise StoreError(
-            f"{store}: {len(conflicts)} imported award(s) differ from the award stored under the same id: "
-            f"{_shorten(conflicts)}; nothing was imported (re-run with --replace to overwrite them)"
+            ngettext(
+                "{store}: {count} imported award differs from the award stored under the same id: {ids}; "
+                "nothing was imported (re-run with --replace to overwrite it)",
+                "{store}: {count} imported awards differ from the awards stored under the same ids: {ids}; "
+                "nothing was imported (re-run with --replace to overwrite them)",
+                len(conflicts),
+            ).format(store=store, count=len(conflicts), ids=_shorten(conflicts))
         )
     report = ImportReport(added=[], replaced=[], unchanged=[], incomplete=[])
     for award in awards:
@@ -474,7 +517,7 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
     try:
         database.close()  # the one write, if any
     except OutputError as error:
-        raise StoreError(f"{error}; nothing was imported") from None
+        raise StoreError(_("{problem}; nothing was imported").format(problem=error)) from None
     return report
 
 
@@ -536,13 +579,22 @@ def _validated_import(
             award = Award.from_document(document)
             bodies, notes = geography.checked_bodies(award.laureates)
         except (InvalidAward, geography.UnknownPlace) as error:
-            raise StoreError(f"{source}{where}{_id_label(document)}: {error}; nothing was imported") from None
+            raise StoreError(
+                _("{source}{where}{id}: {problem}; nothing was imported").format(
+                    source=source, where=where, id=_id_label(document), problem=error
+                )
+            ) from None
         award = award._replace(laureates=bodies)
         if incomplete is not None:
-            incomplete.extend(f"{source}{where}{_id_label(document)}: {note}" for note in notes)
+            incomplete.extend(
+                _("{source}{where}{id}: {problem}").format(source=source, where=where, id=_id_label(document), problem=note)
+                for note in notes
+            )
         if award.id in first_seen:
             raise StoreError(
-                f"{source}{where}: id {award.id!r} is already used by {first_seen[award.id]}; nothing was imported"
+                _("{source}{where}: id {id} is already used by {first}; nothing was imported").format(
+                    source=source, where=where, id=quoted(award.id), first=first_seen[award.id]
+                )
             )
         first_seen[award.id] = where
         awards.append(award)
@@ -551,7 +603,12 @@ def _validated_import(
 
 def _shorten(ids: list[str], shown: int = 5) -> str:
     listed = ", ".join(ids[:shown])
-    return listed if len(ids) <= shown else f"{listed} and {len(ids) - shown} more"
+    return listed if len(ids) <= shown else _("{ids} and {count} more").format(ids=listed, count=len(ids) - shown)
+
+
+def _award_position(position: int) -> str:
+    """Where an award is in a JSON file to import, for messages: "award 3"."""
+    return _("award {position}").format(position=position)
 
 
 # --------------------------------------------------------------------------- import files
@@ -572,10 +629,10 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
     Raises :class:`StoreError` naming the file and the award at fault (its
     position, CSV row and line, and id); nothing is half-read.
     """
-    text = _read_text(path, "file to import")
+    text = _read_text(path, "import")
     start = text.lstrip()[:1]
     if not start:
-        raise StoreError(f"{path}: the file is empty; expected a JSON list of award documents or a CSV file")
+        raise StoreError(_("{path}: the file is empty; expected a JSON list of award documents or a CSV file").format(path=path))
     if start in "[{":
         located = _json_documents(path, text)
     else:
@@ -583,8 +640,8 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
 
         located = csv.read_documents(path, text)
     if not located:
-        raise StoreError(f"{path}: no awards to import")
-    return [award.to_document() for award in _validated_import(located, source=f"{path}: ")]
+        raise StoreError(_("{path}: no awards to import").format(path=path))
+    return [award.to_document() for award in _validated_import(located, source=_("{path}: ").format(path=path))]
 
 
 def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
@@ -594,7 +651,8 @@ def _json_documents(path: Path, text: str) -> list[tuple[str, Any]]:
     elif isinstance(content, list):
         documents = content
     else:
-        raise StoreError(f"{path}: expected a JSON list of award documents (or a territoria store)")
+        raise StoreError(_("{path}: expected a JSON list of award documents (or a territoria store)").format(path=path))
+    located = [(_award_position(position), document) for position, document in enumerate(documents, 1)]
     if _may_hold_surrogates(text):
-        _refuse_lone_surrogates(path, ((f"award {position}", document) for position, document in enumerate(documents, 1)))
-    return [(f"award {position}", document) for position, document in enumerate(documents, 1)]
+        _refuse_lone_surrogates(path, located)
+    return located

@@ -86,5 +86,24 @@ def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
 
 
 def quoted(value: str, limit: int = 60) -> str:
-    """``value`` as an error message shows what a user typed: quoted, cut if it is a pasted page."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
+    """``value`` as a message shows a value or what a user typed: in double quotes, cut if it is a pasted page.
+
+    One style everywhere, double quotes, because a name such as "Provence-Alpes-Côte
+    d'Azur" holds an apostrophe and can then be pasted into a shell as it is shown.
+    """
+    return '"' + (value if len(value) <= limit else value[:limit] + "…") + '"'
+
+
+_NOT_LETTERS = re.compile(r"[^a-z0-9]+")
+_SAINT = re.compile(r"\b(s)ain(te?)\b")
+
+
+def name_key(name: str) -> str:
+    """``name`` reduced to its words: "Onet le Chateau" and "Onet-le-Château" both become "onet le chateau".
+
+    Folded (accents, case), hyphens, apostrophes and other marks between words
+    made one space, "Saint"/"Sainte" written "St"/"Ste", so that people may type
+    a name as the press kit, a map or their keyboard spells it ("Saint-Denis",
+    "St Denis", "st-denis").
+    """
+    return _NOT_LETTERS.sub(" ", _SAINT.sub(r"\1\2", fold(name))).strip()

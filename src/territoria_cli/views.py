@@ -25,12 +25,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
+from territoria_cli.i18n import _, translations
 from territoria_cli.model import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -58,8 +59,11 @@ if TYPE_CHECKING:
 #: Like GitHub CLI's GH_FORCE_TTY: draw tables even when stdout is a pipe (``| less -R``).
 FORCE_TTY_ENV_VAR = "TERRITORIA_FORCE_TTY"
 
-#: Medal colours: gold, silver, bronze. Named colours degrade to 16-colour terminals.
-LEVEL_STYLES: dict[Level, str] = {"or": "bold yellow", "argent": "bold bright_white", "bronze": "bold dark_orange"}
+#: Medal colours: gold, silver, bronze, from the 256-colour palette, whose colours terminal themes leave
+#: alone (they remap the 16 basic ones). Each has a contrast of at least 3.3:1 (WCAG's level for bold
+#: text) on a black and on a white background: yellow and bright white vanished on light themes.
+#: tests/test_views.py reads them back from a real terminal (tmux) on both backgrounds.
+LEVEL_STYLES: dict[Level, str] = {"or": "bold color(136)", "argent": "bold color(244)", "bronze": "bold color(166)"}
 MEDAL = "●"
 HIGHLIGHT_STYLE = "bold black on yellow"
 BAR = "█"
@@ -70,30 +74,14 @@ WORDS: dict[Lang, dict[str, str]] = {
     "fr": {
         "rank": "#",
         "award": "Prix",
-        "one_award": "prix",
-        "awards": "prix",
-        "one_body": "collectivité",
-        "bodies": "collectivités",
+        "value": "Valeur",
         "vintage": "population municipale {population}, INSEE (COG {cog})",
-        "words_matched": "{matched} mots sur {total}",
-        "one_word_matched": "{matched} mot sur {total}",
-        "results_for": "Résultats pour {words} ({typed} ne figure dans aucun prix).",
-        "shared": "En commun",
-        "similar_to": "Proches de {id}",
     },
     "en": {
         "rank": "#",
         "award": "Award",
-        "one_award": "award",
-        "awards": "awards",
-        "one_body": "public body",
-        "bodies": "public bodies",
+        "value": "Value",
         "vintage": "{population} municipal population, INSEE (COG {cog})",
-        "words_matched": "{matched} words of {total}",
-        "one_word_matched": "{matched} word of {total}",
-        "results_for": "Results for {words} ({typed} is in no award).",
-        "shared": "Shared",
-        "similar_to": "Close to {id}",
     },
 }
 
@@ -200,7 +188,7 @@ def notice(message: str) -> None:
 
 def error(message: str) -> None:
     """An error as one line on standard error; data quoted in it is made :func:`visible`."""
-    print(f"Error: {visible(message)}", file=sys.stderr)
+    print(_("Error: {message}").format(message=visible(message)), file=sys.stderr)
 
 
 def display(renderable: RenderableType, *, force_terminal: bool | None = None) -> None:
@@ -232,21 +220,28 @@ def _awards_json(awards: Iterable[Award]) -> str:
 # ---------------------------------------------------------------- shared pieces of the terminal views
 
 
-def count_of_awards(count: int, lang: Lang) -> str:
-    """ "1 award", "2 awards"; French "prix" is the same in both."""
-    return f"{count} {WORDS[lang]['one_award' if count == 1 else 'awards']}"
+def count_of_awards(count: int, lang: Lang, total: int | None = None) -> str:
+    """ "2 prix", "1 award"; "6 sur 22 prix" when a limit cut a longer list of ``total``."""
+    messages = translations(lang)
+    if total is not None and total > count:
+        return messages.ngettext("{count} of {total} award", "{count} of {total} awards", total).format(count=count, total=total)
+    return messages.ngettext("{count} award", "{count} awards", count).format(count=count)
 
 
 def count_of_bodies(count: int, lang: Lang) -> str:
     """ "1 collectivité", "31 collectivités"."""
-    return f"{count} {WORDS[lang]['one_body' if count == 1 else 'bodies']}"
+    return translations(lang).ngettext("{count} public body", "{count} public bodies", count).format(count=count)
+
+
+def medal_text(level: Level, lang: Lang) -> str:
+    return f"{MEDAL} {LEVEL_LABELS[lang][level]}"
 
 
 def medal(level: Level, lang: Lang) -> Text:
     """The level as a coloured medal label: "● Or"."""
     from rich.text import Text
 
-    return Text(f"{MEDAL} {LEVEL_LABELS[lang][level]}", style=LEVEL_STYLES[level])
+    return Text(medal_text(level, lang), style=LEVEL_STYLES[level])
 
 
 def _table(title: str | None = None, caption: str | None = None) -> Table:
@@ -256,44 +251,162 @@ def _table(title: str | None = None, caption: str | None = None) -> Table:
     return Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold", header_style="bold")
 
 
-def _title_and_id(award: Award) -> Text:
+def _award_cell(award: Award, *lines: Text | str) -> Text:
+    """The title in bold, then ``lines`` (laureate, category, snippet), with the id, dim, on a line of its own.
+
+    The table gives this column at least the width of the longest id, and an id
+    has no space to break at, so it stays whole on one line: it can be copied
+    into ``territoria show``. (``fold`` only matters on a terminal narrower than an id.)
+    """
     from rich.text import Text
 
-    # "fold": an id wider than the column wraps instead of ending in "…", so it can be copied whole.
     text = Text(overflow="fold")
     text.append(visible(award.title), style="bold")
-    text.append("\n")
-    text.append(visible(award.id), style="dim")
+    for line in lines:
+        text.append("\n")
+        if isinstance(line, str):
+            text.append(visible(line))
+        else:
+            text.append_text(line)
     return text
+
+
+#: Below this many columns a name column of a wide table is too narrow to read: names move under the title.
+NAME_COLUMN_MIN_WIDTH = 14
+#: Room a column of a table takes besides its content: a space on each side and the rule before it
+#: (measured on Rich's SIMPLE_HEAD box); the table's last edge takes one more.
+COLUMN_MARGIN = 3
+
+#: How a table of awards is laid out, from the widest: names in columns of their own; names under the
+#: title; the level too under the title (an 80-column terminal and a 67-character id).
+Layout = Literal["wide", "compact", "narrow"]
+
+
+class _FittedTable:
+    """A table laid out for the width it is drawn at, so that ids are never broken.
+
+    Other columns give way first: ``build(layout)`` makes the table for the
+    widest layout that fits with a column as wide as the longest id; an id
+    has no space to break at, so it then stays whole on one line and can be
+    copied into ``territoria show``.
+    """
+
+    def __init__(self, build: Callable[[Layout, int], Table], needs: dict[Layout, int]) -> None:
+        self.build = build
+        self.needs = needs
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Table]:
+        fitting = [layout for layout, width in self.needs.items() if options.max_width >= width]
+        yield self.build(fitting[0] if fitting else "narrow", options.max_width)
+
+
+def _needs(rank: int, level: int, id_width: int, name_columns: int) -> dict[Layout, int]:
+    """The width each layout needs: the rank, the level, the name columns, then the award column."""
+
+    def width(*contents: int) -> int:
+        return sum(contents) + COLUMN_MARGIN * len(contents) + 1
+
+    return {
+        "wide": width(rank, level, *[NAME_COLUMN_MIN_WIDTH] * name_columns, id_width),
+        "compact": width(rank, level, id_width),
+        "narrow": width(rank, id_width),
+    }
+
+
+def _awards_grid(
+    awards_shown: Sequence[Award], lang: Lang, caption: str, name_columns: Sequence[str]
+) -> tuple[Callable[[Layout, int, Callable[[Table, Layout], None], str], Table], dict[Layout, int]]:
+    """What the list and search tables share: the ``#`` column, the level column, then name columns or not."""
+    rank = len(str(len(awards_shown)))
+    level = max((len(medal_text(award.level, lang)) for award in awards_shown), default=0)
+    id_width = max((len(award.id) for award in awards_shown), default=0)
+
+    needs = _needs(rank, level, id_width, len(name_columns))
+    naturals = [
+        max([len(FIELD_LABELS[lang][field]), *(len(getattr(award, field)) for award in awards_shown)]) for field in name_columns
+    ]
+
+    def build(layout: Layout, width: int, add_rows: Callable[[Table, Layout], None], wide_header: str) -> Table:
+        labels = FIELD_LABELS[lang]
+        table = _table(caption=caption)
+        table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
+        if layout != "narrow":
+            table.add_column(labels["level"], no_wrap=True)
+        if layout == "wide":
+            # Long names wrap within their share, so that Rich never narrows the id's column to fit them.
+            shares = _shares(width - needs["compact"] - COLUMN_MARGIN * len(name_columns), naturals)
+            for field, share in zip(name_columns, shares, strict=True):
+                table.add_column(labels[field], max_width=share, overflow="fold")
+        table.add_column(wide_header if layout == "wide" else WORDS[lang]["award"], min_width=id_width)
+        add_rows(table, layout)
+        return table
+
+    return build, needs
+
+
+def _shares(room: int, naturals: Sequence[int]) -> list[int]:
+    """Widths for name columns sharing ``room``: a narrow column keeps its width, the others split the rest."""
+    shares = [0] * len(naturals)
+    left = len(naturals)
+    for position in sorted(range(len(naturals)), key=lambda at: naturals[at]):
+        shares[position] = min(naturals[position], room // left)
+        room -= shares[position]
+        left -= 1
+    return shares
+
+
+def _row_start(rank: int, award: Award, lang: Lang, layout: Layout) -> list[Text | str]:
+    return [str(rank)] if layout == "narrow" else [str(rank), medal(award.level, lang)]
+
+
+def _title_lines(award: Award, lang: Lang, layout: Layout, names: str) -> list[Text | str]:
+    """What goes under the title: in the narrow layout the medal and the names, in the compact one the names."""
+    if layout == "wide":
+        return []
+    if layout == "compact":
+        return [names]
+    line = medal(award.level, lang)
+    line.append(f" · {visible(names)}", style="")
+    return [line]
 
 
 # ---------------------------------------------------------------- list
 
 
-def awards(selected: Sequence[Award], out: Output) -> None:
-    """``list``: JSON documents, a table, or one row per award."""
+def awards(selected: Sequence[Award], out: Output, *, total: int | None = None) -> None:
+    """``list``: JSON documents, a numbered table (its numbers kept for ``show N``), or one row per award.
+
+    ``total`` is the number of awards before ``--limit`` cut the list: the caption says "6 sur 22 prix".
+    """
     if out.as_json:
         write(_awards_json(selected))
     elif not selected:
-        notice("No award matches these filters.")
+        notice(_("No award matches these filters."))
     elif for_people():
-        display(awards_table(selected, out.lang))
+        display(awards_table(selected, out.lang, total=total))
+        _remember(selected)
     else:
         write(plain_rows(award_rows(selected, out.lang)))
 
 
-def awards_table(selected: Sequence[Award], lang: Lang) -> Table:
-    """Level, category, laureate and title, with the id under the title for ``show``."""
+def _remember(shown: Iterable[Award]) -> None:
+    from territoria_cli.last_results import remember
 
-    labels = FIELD_LABELS[lang]
-    table = _table(caption=count_of_awards(len(selected), lang))
-    table.add_column(labels["level"], no_wrap=True)
-    table.add_column(labels["category"], ratio=2)
-    table.add_column(labels["laureate"], ratio=2)
-    table.add_column(labels["title"], ratio=5)
-    for award in selected:
-        table.add_row(medal(award.level, lang), data_text(award.category), data_text(award.laureate), _title_and_id(award))
-    return table
+    remember([award.id for award in shown])
+
+
+def awards_table(selected: Sequence[Award], lang: Lang, *, total: int | None = None) -> _FittedTable:
+    """Numbered rows: level, category, laureate and title, with the id under the title for ``show``."""
+
+    grid, needs = _awards_grid(selected, lang, count_of_awards(len(selected), lang, total), ("category", "laureate"))
+
+    def add_rows(table: Table, layout: Layout) -> None:
+        for rank, award in enumerate(selected, 1):
+            names = [data_text(award.category), data_text(award.laureate)] if layout == "wide" else []
+            under = _title_lines(award, lang, layout, f"{award.laureate} · {award.category}")
+            table.add_row(*_row_start(rank, award, lang, layout), *names, _award_cell(award, *under, data_text(award.id, "dim")))
+
+    return _FittedTable(lambda layout, width: grid(layout, width, add_rows, FIELD_LABELS[lang]["title"]), needs)
 
 
 def award_rows(selected: Iterable[Award], lang: Lang) -> Iterable[list[str]]:
@@ -309,27 +422,32 @@ SEARCH_HIGHLIGHT = "**"
 
 
 def hits(found: Found, terms: Sequence[str], out: Output) -> None:
-    """``search``: JSON hits, a ranked table, or one row per hit; corrections and suggestions on stderr."""
+    """``search``: JSON hits, a ranked table (its numbers kept for ``show N``), or one row per hit.
+
+    Corrections and, when nothing matched, suggestions go to standard error;
+    when ``--limit`` cut the hits, the caption says how many there were.
+    """
     from territoria_cli.text import quoted
 
     for typed, replacements in found.corrections.items():
-        notice(WORDS[out.lang]["results_for"].format(words=", ".join(replacements), typed=quoted(typed)))
+        notice(_("Results for {words} ({typed} is in no award).").format(words=", ".join(replacements), typed=quoted(typed)))
     if out.as_json:
         write(json_text([hit_document(hit) for hit in found.hits]))
     elif not found.hits:
-        notice(f"No award matches {quoted(' '.join(terms))}.")
+        notice(_("No award matches {query}.").format(query=quoted(" ".join(terms))))
         if found.suggestions:
-            notice(f"Did you mean: {', '.join(found.suggestions)}?")
+            notice(_("Did you mean: {words}?").format(words=", ".join(found.suggestions)))
     elif for_people():
-        display(hits_table(found.hits, out.lang))
+        display(hits_table(found.hits, out.lang, total=found.total))
+        _remember(hit.award for hit in found.hits)
     else:
         write(plain_rows(hit_row(hit, out.lang) for hit in found.hits))
 
 
 def words_matched(hit: Hit, lang: Lang) -> str:
     """ "3 mots sur 4": how many of the query's words the hit matched."""
-    key = "one_word_matched" if hit.matched_words <= 1 else "words_matched"
-    return WORDS[lang][key].format(matched=hit.matched_words, total=hit.total_words)
+    message = translations(lang).ngettext("{matched} word of {total}", "{matched} words of {total}", hit.matched_words)
+    return message.format(matched=hit.matched_words, total=hit.total_words)
 
 
 def hit_document(hit: Hit) -> dict[str, Any]:
@@ -355,23 +473,23 @@ def hit_document(hit: Hit) -> dict[str, Any]:
     }
 
 
-def hits_table(found: Sequence[Hit], lang: Lang) -> Table:
-    """Search results, best first: the title, the id, the summary snippet and, for several words, how many matched."""
+def hits_table(found: Sequence[Hit], lang: Lang, *, total: int | None = None) -> _FittedTable:
+    """Search results, best first, numbered: the title, the id, the summary snippet and, for several words, how many matched."""
+    from rich.text import Text
 
-    labels = FIELD_LABELS[lang]
-    table = _table(caption=count_of_awards(len(found), lang))
-    table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
-    table.add_column(labels["level"], no_wrap=True)
-    table.add_column(labels["laureate"], ratio=1)
-    table.add_column(WORDS[lang]["award"], ratio=4)
-    for rank, hit in enumerate(found, 1):
-        award = _title_and_id(hit.award)
-        award.append("\n")
-        award.append_text(snippet(hit.snippet))
-        if hit.total_words > 1:
-            award.append("\n" + words_matched(hit, lang), style="dim")
-        table.add_row(str(rank), medal(hit.award.level, lang), data_text(hit.award.laureate), award)
-    return table
+    shown = [hit.award for hit in found]
+    grid, needs = _awards_grid(shown, lang, count_of_awards(len(found), lang, total), ("laureate",))
+
+    def add_rows(table: Table, layout: Layout) -> None:
+        for rank, hit in enumerate(found, 1):
+            award = hit.award
+            names = [data_text(award.laureate)] if layout == "wide" else []
+            under = _title_lines(award, lang, layout, award.laureate)
+            matched = [Text(words_matched(hit, lang), style="dim")] if hit.total_words > 1 else []
+            cell = _award_cell(award, *under, data_text(award.id, "dim"), snippet(hit.snippet), *matched)
+            table.add_row(*_row_start(rank, award, lang, layout), *names, cell)
+
+    return _FittedTable(lambda layout, width: grid(layout, width, add_rows, WORDS[lang]["award"]), needs)
 
 
 def snippet(segments: Iterable[tuple[str, bool]]) -> Text:
@@ -396,34 +514,41 @@ def hit_row(hit: Hit, lang: Lang) -> list[str]:
 
 
 def similar(result: SimilarResult, out: Output) -> None:
-    """``similar``: JSON hits, a ranked table, or one row per award (id, level, laureate, title, shared words)."""
+    """``similar``: JSON hits, a numbered table (its numbers kept for ``show N``), or one row per award.
+
+    Piped: id, level, laureate, title, shared words.
+    """
     if out.as_json:
         write(json_text([{**hit.award.to_document(), "score": round(hit.score, 4), "shared": list(hit.shared)}
                          for hit in result.hits]))  # fmt: skip
     elif not result.hits:
-        notice(f"No award is close to {result.source.id}.")
+        notice(_("No award is close to {id}.").format(id=result.source.id))
     elif for_people():
         display(similar_table(result, out.lang))
+        _remember(hit.award for hit in result.hits)
     else:
         write(plain_rows([*row(hit.award, SEARCH_COLUMNS, out.lang), ", ".join(hit.shared)] for hit in result.hits))
 
 
-def similar_table(result: SimilarResult, lang: Lang) -> Table:
-    """The closest awards, best first, with the words they share with the source."""
+def similar_table(result: SimilarResult, lang: Lang) -> Group:
+    """The closest awards, best first, numbered, each with the words it shares with the source, under a heading."""
+    from rich.console import Group
 
-    labels = FIELD_LABELS[lang]
-    table = _table(
-        title=WORDS[lang]["similar_to"].format(id=visible(result.source.id)), caption=count_of_awards(len(result.hits), lang)
-    )
-    table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
-    table.add_column(labels["level"], no_wrap=True)
-    table.add_column(labels["laureate"], ratio=1)
-    table.add_column(WORDS[lang]["award"], ratio=3)
-    table.add_column(WORDS[lang]["shared"], ratio=2)
-    for rank, hit in enumerate(result.hits, 1):
-        table.add_row(str(rank), medal(hit.award.level, lang), data_text(hit.award.laureate), _title_and_id(hit.award),
-                      data_text(", ".join(hit.shared)))  # fmt: skip
-    return table
+    shown = [hit.award for hit in result.hits]
+    grid, needs = _awards_grid(shown, lang, count_of_awards(len(shown), lang), ("laureate",))
+    shares = translations(lang).gettext("Shared: {words}")
+
+    def add_rows(table: Table, layout: Layout) -> None:
+        for rank, hit in enumerate(result.hits, 1):
+            award = hit.award
+            names = [data_text(award.laureate)] if layout == "wide" else []
+            under = _title_lines(award, lang, layout, award.laureate)
+            shared = data_text(shares.format(words=", ".join(hit.shared)), "dim")
+            cell = _award_cell(award, *under, data_text(award.id, "dim"), shared)
+            table.add_row(*_row_start(rank, award, lang, layout), *names, cell)
+
+    heading = data_text(translations(lang).gettext("Close to {id}").format(id=result.source.id), "bold")
+    return Group(heading, _FittedTable(lambda layout, width: grid(layout, width, add_rows, WORDS[lang]["award"]), needs))
 
 
 # ---------------------------------------------------------------- show
@@ -433,14 +558,21 @@ SHOW_FIELDS_BEFORE_BODIES = ("id", "title", "summary_title", "level", "category"
 SHOW_FIELDS_AFTER_BODIES = ("excellence", "budget")
 
 
-def award(shown: Award, out: Output) -> None:
-    """``show``: the JSON document, a panel, or ``Label: value`` lines then the summary."""
+#: What separates two awards shown piped (``show A B``): a line of its own, as grep's between groups.
+AWARD_SEPARATOR = "--\n"
+
+
+def award(shown: Sequence[Award], out: Output) -> None:
+    """``show``: the JSON document (a list for several), panels, or ``Label: value`` lines then the summary."""
     if out.as_json:
-        write(json_text(shown.to_document()))
+        documents = [one.to_document() for one in shown]
+        write(json_text(documents[0] if len(documents) == 1 else documents))
     elif for_people():
-        display(award_panel(shown, out.lang))
+        from rich.console import Group
+
+        display(Group(*(award_panel(one, out.lang) for one in shown)))
     else:
-        write(award_text(shown, out.lang))
+        write(AWARD_SEPARATOR.join(award_text(one, out.lang) for one in shown))
 
 
 def award_panel(shown: Award, lang: Lang) -> Panel:
@@ -655,7 +787,7 @@ def _bar_length(count: int, largest: int) -> int:
     return max(1, round(count / largest * BAR_WIDTH))
 
 
-def _count_table(title: str, label: str, lang: Lang) -> Table:
+def _count_table(title: str | None, label: str, lang: Lang) -> Table:
     table = _table(title=title)
     table.add_column(label)
     from territoria_cli.stats import WORDS as STATS_WORDS
@@ -673,6 +805,29 @@ def _add_counts(table: Table, counts: Iterable[tuple[str, int]]) -> None:
         table.add_row(data_text(name), str(count), bar(count, largest))
 
 
+# ---------------------------------------------------------------- values
+
+
+def value_counts(field: str, counts: Sequence[tuple[str, int]], out: Output) -> None:
+    """``values``: a JSON list of {value, count}, a table with bars, or one ``value<TAB>count`` line each."""
+    if out.as_json:
+        import json
+
+        write(json.dumps([{"value": value, "count": count} for value, count in counts], ensure_ascii=False, indent=2) + "\n")
+    elif not counts:
+        notice(_("No award matches these filters."))
+    elif for_people():
+        display(value_counts_table(field, counts, out.lang))
+    else:
+        write(plain_rows((value, str(count)) for value, count in counts))
+
+
+def value_counts_table(field: str, counts: Sequence[tuple[str, int]], lang: Lang) -> Table:
+    table = _count_table(None, FIELD_LABELS[lang][field], lang)
+    _add_counts(table, counts)
+    return table
+
+
 # ---------------------------------------------------------------- export and import
 
 
@@ -682,8 +837,9 @@ def check_can_write(chosen: Format, output: Path | None) -> None:
 
     if chosen.binary and output_is_stdout(output) and _stdout_is_terminal_device():
         raise UsageError(
-            f"{chosen.name} is a binary file and standard output is a terminal; "
-            f"give --output FILE.{chosen.name} or redirect (> file.{chosen.name})"
+            _("{format} is a binary file and standard output is a terminal; give --output FILE.{format} or redirect (> file.{format})").format(
+                format=chosen.name
+            )
         )
 
 
@@ -711,15 +867,17 @@ def exported(
     from territoria_cli.files import write_output
 
     write_output(output, data, protected=protected)
-    notice(f"Exported {what} to {output} ({chosen.name}).")
+    notice(_("Exported {what} to {file} ({format}).").format(what=what, file=visible(str(output)), format=chosen.name))
 
 
 def imported(target: Path, report: ImportReport) -> None:
     """``import``: one line saying what changed in the store, then the bodies left without code or population."""
-    counts = ", ".join(
-        f"{len(ids)} {what}"
-        for what, ids in (("added", report.added), ("replaced", report.replaced), ("unchanged", report.unchanged))
+    print(
+        visible(
+            _("{store}: {added} added, {replaced} replaced, {unchanged} unchanged.").format(
+                store=target, added=len(report.added), replaced=len(report.replaced), unchanged=len(report.unchanged)
+            )
+        )
     )
-    print(visible(f"{target}: {counts}."))
     for line in report.incomplete:
-        print(visible(f"Note: {line}"))
+        print(visible(_("Note: {line}").format(line=line)))

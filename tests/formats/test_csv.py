@@ -18,6 +18,10 @@ from territoria_cli.formats.csv import to_csv, write
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS
 from territoria_cli.store import StoreError, import_awards, load_awards, packaged_store_path, read_import_file
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def read_csv(text: str, delimiter: str = ",") -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
@@ -140,11 +144,11 @@ def test_import_csv_ignores_the_body_columns_of_an_export(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"year": "deux mille"}, "row 2 (line 5) (2099-b): year 'deux mille' is not a whole number"),
-        ({"excellence": "peut-être"}, "row 2 (line 5) (2099-b): excellence 'peut-être' is not true or false"),
-        ({"level": "platine"}, "row 2 (line 5) (2099-b): unknown level 'platine'; valid levels: or, argent, bronze"),
+        ({"year": "deux mille"}, 'row 2 (line 5) (2099-b): year "deux mille" is not a whole number'),
+        ({"excellence": "peut-être"}, 'row 2 (line 5) (2099-b): excellence "peut-être" is not true or false'),
+        ({"level": "platine"}, 'row 2 (line 5) (2099-b): unknown level "platine"; valid levels: or, argent, bronze'),
         ({"laureates": "Testville (commune)"}, "row 2 (line 5) (2099-b): laureates must be the JSON text of a list"),
-        ({"title": ""}, "row 2 (line 5) (2099-b): field 'title' must be a string, got null"),
+        ({"title": ""}, 'row 2 (line 5) (2099-b): field "title" must be a string, got null'),
     ],
 )
 def test_a_bad_csv_row_is_named_by_row_line_and_id(tmp_path: Path, change: dict[str, str], message: str) -> None:
@@ -170,9 +174,9 @@ def test_csv_line_numbers_count_line_breaks_inside_cells(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("id,title,colour\n", "unknown column 'colour' in the header; expected the field names id, year"),
+        ("id,title,colour\n", 'unknown column "colour" in the header; expected the field names id, year'),
         ("id,title\n", "missing column(s) year, level, category"),
-        (CSV_FIELDS_HEADER + ",ID\n", "column 'ID' appears twice"),
+        (CSV_FIELDS_HEADER + ",ID\n", 'column "ID" appears twice'),
         (CSV_FIELDS_HEADER + "\n", "no awards to import"),
         (CSV_FIELDS_HEADER + "\n2099-a,2099\n", "row 1 (line 2): 2 cells, but the header names 12 columns"),
         (CSV_FIELDS_HEADER + '\n"2099-a,2099\n', "not valid CSV"),
@@ -223,5 +227,5 @@ def test_header_of_keys_for_scripts_imports_back(tmp_path: Path, real_awards) ->
     store = tmp_path / "store.json"
     import_awards(store, read_import_file(source))
     assert load_awards(store) == real_awards
-    with pytest.raises(UsageError, match="unknown header 'names'; valid values: 'labels', 'keys'"):
+    with pytest.raises(UsageError, match='unknown header "names"; valid values: "labels", "keys"'):
         write(real_awards, None, header="names")

@@ -9,6 +9,10 @@ from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS
 from territoria_cli.formats.markdown import markdown_text, to_markdown, write
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def parse_markdown(text: str):
     return MarkdownIt("commonmark").enable("table").parse(text)
@@ -78,7 +82,7 @@ def test_without_group_by_markdown_stays_a_table_to_paste(real_awards):
 
 
 def test_group_by_names_the_fields_it_knows(real_awards):
-    with pytest.raises(UsageError, match="cannot group by 'sponsor'; choose among: category, level, region"):
+    with pytest.raises(UsageError, match='cannot group by "sponsor"; choose among: category, level, region'):
         write(real_awards, DEFAULT_COLUMNS, group_by="sponsor")
 
 

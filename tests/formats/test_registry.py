@@ -12,6 +12,10 @@ from territoria_cli.cli import app
 from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS
 
+#: The library's messages are read here in English, the language of the source strings;
+#: test_cli.py runs the command in French (the default) and in English.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def test_the_format_comes_from_the_option_then_the_extension_then_the_default():
     assert formats.format_for("MD", None) == "md"
@@ -25,7 +29,7 @@ def test_the_format_comes_from_the_option_then_the_extension_then_the_default():
     assert formats.format_for(None, Path("-")) == "csv"
     assert formats.format_for("xlsx", Path("-")) == "xlsx"
     assert formats.format_for(None, None) == "csv"
-    with pytest.raises(UsageError, match="unknown format 'odt'"):
+    with pytest.raises(UsageError, match='unknown format "odt"'):
         formats.format_for("odt", None)
 
 
@@ -52,7 +56,7 @@ def test_every_registered_format_is_offered_and_written_by_export(name, tmp_path
     target = tmp_path / f"gold.{name}"
     result = runner.invoke(app, ["export", "--level", "or", "--output", str(target)])
     assert result.exit_code == 0, result.output
-    assert f"Exported 22 awards to {target} ({name})." in result.stderr
+    assert f"Exporté dans {target} ({name}) : 22 prix." in result.stderr
     written = formats.write(name, _gold())
     if isinstance(written, str):
         assert target.read_bytes() == written.encode("utf-8")

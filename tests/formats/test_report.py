@@ -37,6 +37,10 @@ def hostile(make_award):
     )
 
 
+#: The library's messages are read here in English, the language of the source strings.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
+
 def expected_order(awards, group_by):
     """(group heading, [award titles]) in the order the report must follow."""
     from territoria_cli.formats.report import group_awards
@@ -67,7 +71,7 @@ def test_groups_follow_the_field_and_hold_every_award_once(palmares):
     assert departments[:3] == ["06", "09", "11"] and departments[-1] == "Non renseigné"  # the Région's award
     kinds = [group.heading for group in build_report(palmares, group_by="kind").groups]
     assert "Commune ; EPCI" in kinds  # Angers' joint dossier is one award, in one group
-    with pytest.raises(UsageError, match="cannot group by 'sponsor'; choose among: category, level"):
+    with pytest.raises(UsageError, match='cannot group by "sponsor"; choose among: category, level'):
         build_report(palmares, group_by="sponsor")
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from territoria_cli.errors import UsageError
+from territoria_cli.i18n import _
 from territoria_cli.model import Award, Lang
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class Format(NamedTuple):
     module: str
     #: The keyword options of its ``write``, which other formats may not accept (``--excel`` for CSV).
     options: tuple[str, ...] = ()
-    #: The ``--output`` extensions that choose it (the name's own by default).
+    #: The ``--output`` extensions that choose it (the name's own by default); ``--format`` takes them too.
     extensions: tuple[str, ...] = ()
     #: Bytes rather than text: never drawn on a terminal.
     binary: bool = False
@@ -98,13 +99,23 @@ def format_for(requested: str | None, output: Path | None, choices: Sequence[str
     by_extension = _format_of_extension(output, EXPORT_FORMATS)
     if not requested:
         if by_extension is not None and by_extension not in choices:
-            raise UsageError(f"{output}: {by_extension} is not offered here; choose among: {', '.join(choices)}")
+            raise UsageError(
+                _("{output}: {format} is not offered here; choose among: {formats}").format(
+                    output=output, format=by_extension, formats=", ".join(choices)
+                )
+            )
         return by_extension or choices[0]
     from territoria_cli.filters import resolve_choice
 
-    chosen = resolve_choice(requested, choices, "format")
+    # A format's extensions are other names of it: --format markdown is md, --format htm is html.
+    aliases = {suffix: name for name in choices for suffix in FORMATS[name].suffixes}
+    chosen = aliases.get(requested.strip().lower()) or resolve_choice(requested, choices, "format")
     if by_extension is not None and by_extension != chosen:
-        raise UsageError(f"--format {chosen} contradicts --output {output} (a .{output.suffix.lstrip('.')} file is {by_extension})")  # type: ignore[union-attr]
+        raise UsageError(
+            _("--format {format} contradicts --output {output} (a .{suffix} file is {by_extension})").format(
+                format=chosen, output=output, suffix=output.suffix.lstrip("."), by_extension=by_extension  # type: ignore[union-attr]
+            )
+        )
     return chosen
 
 
@@ -118,7 +129,11 @@ def check_options(name: str, options: Mapping[str, Any]) -> None:
             owners = [entry.name for entry in FORMATS.values() if option in entry.options]
             if not owners:
                 raise TypeError(f"no format has an option {option!r}")
-            raise UsageError(f"--{option.replace('_', '-')} applies to --format {' or '.join(owners)} only, not {name}")
+            raise UsageError(
+                _("{option} applies to --format {owner} only, not {format}").format(
+                    option="--" + option.replace("_", "-"), owner=_(" or ").join(owners), format=name
+                )
+            )
 
 
 def write(
@@ -136,6 +151,6 @@ def write_tables(name: str, tables: Iterable[Table], lang: Lang = "fr", **option
     """The tables of ``stats`` in format ``name`` (one of :data:`TABLE_FORMATS`)."""
     chosen = FORMATS[name]
     if not chosen.tables:
-        raise UsageError(f"stats cannot be written as {name}; choose among: {', '.join(TABLE_FORMATS)}")
+        raise UsageError(_("stats cannot be written as {format}; choose among: {formats}").format(format=name, formats=", ".join(TABLE_FORMATS)))
     module = importlib.import_module(f"territoria_cli.formats.{chosen.module}")
     return module.write_tables(list(tables), lang, **options)  # type: ignore[no-any-return]

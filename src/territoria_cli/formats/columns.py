@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from territoria_cli.errors import UsageError
+from territoria_cli.i18n import _
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, Award, Lang
 from territoria_cli.text import quoted
 
@@ -42,11 +43,17 @@ def parse_columns(spec: str) -> tuple[str, ...]:
     if names == [ALL_COLUMNS]:
         return COLUMNS
     if not names:
-        raise UsageError(f"no columns in {quoted(spec)}; choose among: {', '.join(COLUMNS)} (or {ALL_COLUMNS})")
+        raise UsageError(
+            _("no columns in {value}; choose among: {columns} (or {all})").format(
+                value=quoted(spec), columns=", ".join(COLUMNS), all=ALL_COLUMNS
+            )
+        )
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         raise UsageError(
-            f"unknown column(s) {', '.join(map(repr, unknown))}; choose among: {', '.join(COLUMNS)} (or {ALL_COLUMNS})"
+            _("unknown column(s) {names}; choose among: {columns} (or {all})").format(
+                names=", ".join(map(quoted, unknown)), columns=", ".join(COLUMNS), all=ALL_COLUMNS
+            )
         )
     return tuple(dict.fromkeys(names))
 
@@ -66,7 +73,11 @@ def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
     if column in ("code", "population"):
         return _per_body([getattr(body, column) for body in award.laureates])
     if column not in AWARD_FIELDS:
-        raise UsageError(f"unknown column {column!r}; choose among: {', '.join(COLUMNS)}")
+        raise UsageError(
+            _("unknown column(s) {names}; choose among: {columns} (or {all})").format(
+                names=quoted(column), columns=", ".join(COLUMNS), all=ALL_COLUMNS
+            )
+        )
     value = getattr(award, column)
     if value is None:
         return ""

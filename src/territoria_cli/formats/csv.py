@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 from territoria_cli.errors import StoreError, UsageError
 from territoria_cli.formats import HEADERS
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, YES_NO, header, row
+from territoria_cli.i18n import _
 from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, Award, Lang, parse_level
-from territoria_cli.text import fold
+from territoria_cli.text import fold, quoted
 
 if TYPE_CHECKING:
     from territoria_cli.stats import Table
@@ -112,7 +113,7 @@ def write(
 def write_tables(tables: Sequence[Table], lang: Lang = "fr", *, excel: bool = False) -> str:
     """``stats --format csv``: one table (CSV holds one), its labels as the header row."""
     if len(tables) != 1:
-        raise UsageError("CSV holds one table: choose it with --by FIELD (repeat --by for a cross-table)")
+        raise UsageError(_("CSV holds one table: choose it with --by FIELD (repeat --by for a cross-table)"))
     (table,) = tables
     return _csv_text(table.head, ([str(cell) for cell in cells] for cells in table.rows), excel=excel, raw_formulas=False)
 
@@ -142,15 +143,19 @@ def read_documents(path: Path, text: str) -> list[tuple[str, Any]]:
         columns = _header_fields(path, next(reader))
         first_line = reader.line_num + 1
         for cells in reader:
-            where = f"row {len(located) + 1} (line {first_line})"
+            where = _("row {row} (line {line})").format(row=len(located) + 1, line=first_line)
             first_line = reader.line_num + 1
             if not cells:
                 continue
             if len(cells) != len(columns):
-                raise StoreError(f"{path}: {where}: {len(cells)} cells, but the header names {len(columns)} columns")
+                raise StoreError(
+                    _("{path}: {where}: {cells} cells, but the header names {columns} columns").format(
+                        path=path, where=where, cells=len(cells), columns=len(columns)
+                    )
+                )
             located.append((where, _document(path, where, columns, cells)))
     except csv.Error as error:
-        raise StoreError(f"{path}: line {reader.line_num}: not valid CSV ({error})") from None
+        raise StoreError(_("{path}: line {line}: not valid CSV ({reason})").format(path=path, line=reader.line_num, reason=error)) from None
     finally:
         csv.field_size_limit(previous_limit)
     return located
@@ -177,15 +182,16 @@ def _header_fields(path: Path, cells: list[str]) -> list[str]:
         name = _header_names().get(fold(cell.strip()))
         if name is None:
             raise StoreError(
-                f"{path}: unknown column {cell!r} in the header; "
-                f"expected the field names {', '.join(AWARD_FIELDS)} (or their labels)"
+                _("{path}: unknown column {column} in the header; expected the field names {fields} (or their labels)").format(
+                    path=path, column=quoted(cell), fields=", ".join(AWARD_FIELDS)
+                )
             )
         if name in columns:
-            raise StoreError(f"{path}: column {cell!r} appears twice in the header")
+            raise StoreError(_("{path}: column {column} appears twice in the header").format(path=path, column=quoted(cell)))
         columns.append(name)
     missing = [name for name in AWARD_FIELDS if name not in columns]
     if missing:
-        raise StoreError(f"{path}: missing column(s) {', '.join(missing)} in the header")
+        raise StoreError(_("{path}: missing column(s) {columns} in the header").format(path=path, columns=", ".join(missing)))
     return columns
 
 
@@ -199,7 +205,11 @@ def _document(path: Path, where: str, columns: list[str], cells: list[str]) -> d
             document[name] = _value(name, cell)
         except ValueError as error:
             label = by_column.get("id", "").strip()
-            raise StoreError(f"{path}: {where}{f' ({label})' if label else ''}: {error}; nothing was imported") from None
+            raise StoreError(
+                _("{source}{where}{id}: {problem}; nothing was imported").format(
+                    source=_("{path}: ").format(path=path), where=where, id=f" ({label})" if label else "", problem=error
+                )
+            ) from None
     return document
 
 
@@ -209,7 +219,7 @@ def _value(name: str, cell: str) -> Any:
         return None
     if name == "year":
         if not re.fullmatch(r"\s*\d{1,9}\s*", cell):
-            raise ValueError(f"year {cell!r} is not a whole number")
+            raise ValueError(_("year {value} is not a whole number").format(value=quoted(cell)))
         return int(cell)
     if name == "level":
         return parse_level(cell)
@@ -217,13 +227,14 @@ def _value(name: str, cell: str) -> Any:
         folded = fold(cell.strip())
         if folded in _TRUE | _FALSE:
             return folded in _TRUE
-        raise ValueError(f"excellence {cell!r} is not true or false")
+        raise ValueError(_("excellence {value} is not true or false").format(value=quoted(cell)))
     if name == "laureates":
         try:
             return json.loads(cell)
         except (ValueError, RecursionError):
             raise ValueError(
-                "laureates must be the JSON text of a list of bodies, such as "
-                '[{"name": "Albi", "kind": "commune", "department": "81", "region": "Occitanie"}]'
+                _("laureates must be the JSON text of a list of bodies, such as {example}").format(
+                    example='[{"name": "Albi", "kind": "commune", "department": "81", "region": "Occitanie"}]'
+                )
             ) from None
     return cell

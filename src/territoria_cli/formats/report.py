@@ -25,6 +25,7 @@ from typing import NamedTuple
 from territoria_cli.errors import UsageError
 from territoria_cli.formats import GROUP_FIELDS
 from territoria_cli.formats.columns import cell_value, header
+from territoria_cli.i18n import _
 from territoria_cli.model import FIELD_LABELS, LEVELS, Award, Lang
 from territoria_cli.text import quoted
 
@@ -105,7 +106,7 @@ def group_awards(awards: Iterable[Award], field: str | None, lang: Lang) -> dict
         return {None: list(awards)}
     field = field.lower()
     if field not in GROUP_FIELDS:
-        raise UsageError(f"cannot group by {quoted(field)}; choose among: {', '.join(GROUP_FIELDS)}")
+        raise UsageError(_("cannot group by {value}; choose among: {fields}").format(value=quoted(field), fields=", ".join(GROUP_FIELDS)))
     groups: dict[str | None, list[Award]] = {}
     for award in awards:
         groups.setdefault(cell_value(award, field, lang) or WORDS[lang]["no_value"], []).append(award)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from territoria_cli.filters import NO_FILTERS, Filters, FilterValues, build_filters
+from territoria_cli.i18n import _
 from territoria_cli.model import Award
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def search_store(
 
     text = " ".join(terms)
     if not analysis.parse(text):
-        raise QueryError(f"nothing to search for in {_shown(text)}: give at least one word")
+        raise QueryError(_("nothing to search for in {query}: give at least one word").format(query=_shown(text)))
     synonyms = _synonyms(synonym_files, use_cache)
     engine = Engine.for_store(store, synonyms, use_cache=use_cache, progress=progress)
     return run_search(engine, text, _filters(lambda: _catalogue(store, progress), filters), limit)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from territoria_cli.errors import UsageError
+from territoria_cli.i18n import _
 from territoria_cli.model import Award
 from territoria_cli.search import analysis
 from territoria_cli.search.analysis import Clause, Word
@@ -237,9 +238,10 @@ class Engine:
             field = FILTER_FIELDS.get(entry.name)
             if field is None:
                 continue
-            if entry.name == "laureate":
-                pattern = ".*" + "".join(_REGEX_ESCAPES.get(char, char) for char in value) + ".*"
-                musts.append((occur.Must, query_type.regex_query(self.schema, field, pattern)))
+            if entry.name == "laureate":  # any of the parts typed, inside a compacted name
+                parts = [".*" + "".join(_REGEX_ESCAPES.get(char, char) for char in part) + ".*" for part in sorted(value)]
+                either = [(occur.Should, query_type.regex_query(self.schema, field, pattern)) for pattern in parts]
+                musts.append((occur.Must, query_type.boolean_query(either)))
             elif entry.name == "years":
                 years = [(occur.Should, query_type.term_query(self.schema, field, year)) for year in sorted(value)]
                 musts.append((occur.Must, query_type.boolean_query(years)))
@@ -424,11 +426,11 @@ def run_search(engine: Engine, text: str, filters: Filters | None = None, limit:
     """Search ``text`` (what the user typed); raises :class:`QueryError` when it holds nothing to search."""
     clauses = analysis.parse(text)
     if not clauses:
-        raise QueryError("nothing to search for: give at least one word")
+        raise QueryError(_("nothing to search for: give at least one word"))
     concepts, corrections = _concepts(engine, clauses)
     if not concepts:
         common = ", ".join(dict.fromkeys(word.typed for clause in clauses for word in clause.words))
-        raise QueryError(f"only common words ({common}): give at least one word that says what to find")
+        raise QueryError(_("only common words ({words}): give at least one word that says what to find").format(words=common))
     restriction = engine.filter_query(filters)
     scores: dict[tuple[int, int], float] = {}
     matched: dict[tuple[int, int], list[int]] = {}

@@ -16,8 +16,8 @@ Layout (one document per award):
 * filter fields, untokenised and fast, so that filters, sorting and counts can
   be answered from the index (:data:`FILTER_FIELDS`): ``id``, ``level``,
   ``category_name``, ``sponsor``, ``year``, ``kind``, ``department``,
-  ``region`` (one value per body), and ``laureate_name`` (folded, for the
-  laureate filter).
+  ``region`` (one value per body), and ``laureate_name`` (each name as the
+  laureate filter compares it, :func:`territoria_cli.filters.compact_name`).
 
 Where: ``platformdirs.user_cache_dir("territoria")/search/``, never beside the
 store (which may be read-only, shared, or inside the installed package). An
@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 
 from territoria_cli import __version__
 from territoria_cli.catalogue import CHUNK_AWARDS
+from territoria_cli.filters import compact_name
 from territoria_cli.model import LEVELS, Award, Laureate
 from territoria_cli.search.analysis import FOLDED, FRENCH, analyzers
 
@@ -81,7 +82,7 @@ FILTER_FIELDS: dict[str, str] = {
     "sponsors": "sponsor",
 }
 #: Bump when the schema or the analysis changes: old cached indexes are then rebuilt.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 #: The file of an index directory that holds its :class:`_State`.
 _STATE_FILE = "territoria-state"
 _RAW_FOLDED = "territoria_raw_folded"
@@ -187,7 +188,7 @@ def _add(
             level=award.level,
             category_name=award.category,
             year=award.year,
-            laureate_name=[award.laureate, *(body.name for body in award.laureates)],
+            laureate_name=[compact_name(name) for name in (award.laureate, *(body.name for body in award.laureates))],
         )
         if award.sponsor:
             document.add_text("sponsor", award.sponsor)

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from territoria_cli.errors import UsageError
+from territoria_cli.i18n import _
 from territoria_cli.search import SYNONYMS_ENV_VAR
 from territoria_cli.search.analysis import terms_with_offsets
+from territoria_cli.text import quoted
 
 #: The vocabulary shipped with territoria.
 PACKAGED = Path(__file__).with_name("synonyms.txt")
@@ -49,10 +51,14 @@ def parse_rules(text: str, origin: str = "<text>") -> list[Rule]:
             continue
         sides = line.split("=>")
         if len(sides) > 2:
-            raise SynonymError(f"{origin}, line {number}: more than one '=>' in {line!r}")
+            raise SynonymError(_("{origin}, line {number}: more than one '=>' in {line}").format(origin=origin, number=number, line=quoted(line)))
         entries = [_entries(side) for side in sides]
         if not all(entries) or (len(entries) == 1 and len(entries[0]) < 2):
-            raise SynonymError(f"{origin}, line {number}: expected 'a, b, c' or 'a, b => c', got {line!r}")
+            raise SynonymError(
+                _("{origin}, line {number}: expected 'a, b, c' or 'a, b => c', got {line}").format(
+                    origin=origin, number=number, line=quoted(line)
+                )
+            )
         rules.append(Rule(entries[0], entries[-1]))
     return rules
 
@@ -148,7 +154,9 @@ def load(files: Sequence[Path], cache_folder: Path | None = None) -> Synonyms:
     try:
         identity = [(str(path.resolve()), *_signature(path)) for path in files]
     except OSError as error:
-        raise SynonymError(f"cannot read synonym file {error.filename!r}: {error.strerror}") from None
+        raise SynonymError(
+            _("cannot read synonym file {file}: {reason}").format(file=quoted(str(error.filename)), reason=error.strerror)
+        ) from None
     cache_file = cache_folder / f"synonyms-{digest(repr([CACHE_FORMAT, identity]))}.marshal" if cache_folder else None
     if cache_file is not None:
         try:
@@ -160,8 +168,8 @@ def load(files: Sequence[Path], cache_folder: Path | None = None) -> Synonyms:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else "not UTF-8 text"
-            raise SynonymError(f"cannot read synonym file {str(path)!r}: {reason}") from None
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else _("not UTF-8 text")
+            raise SynonymError(_("cannot read synonym file {file}: {reason}").format(file=quoted(str(path)), reason=reason)) from None
         rules += parse_rules(text, str(path))
     synonyms = Synonyms.from_rules(rules)
     if cache_file is not None:
