@@ -117,6 +117,12 @@ def _filter_parameter(entry: Filter) -> inspect.Parameter:
     )
 
 
+@functools.cache
+def _filter_parameters() -> tuple[inspect.Parameter, ...]:
+    """The filters' parameters, built once for every command that takes them (each costs typing's machinery)."""
+    return tuple(_filter_parameter(entry) for entry in FILTERS)
+
+
 def with_filters(command: Callable[..., None]) -> Callable[..., None]:
     """Give ``command`` the options of every filter, listed first in its help, and call it with ``filters``.
 
@@ -129,12 +135,11 @@ def with_filters(command: Callable[..., None]) -> Callable[..., None]:
         for parameter in signature.parameters.values()
         if parameter.name != "filters"
     ]
-    filter_parameters = [_filter_parameter(entry) for entry in FILTERS]
 
     @functools.wraps(command)
     def run(**values: Any) -> None:
         typed = {entry.name: values.pop(entry.name) for entry in FILTERS}
         command(filters=typed, **values)
 
-    run.__signature__ = signature.replace(parameters=[*filter_parameters, *own])  # type: ignore[attr-defined]
+    run.__signature__ = signature.replace(parameters=[*_filter_parameters(), *own])  # type: ignore[attr-defined]
     return run
