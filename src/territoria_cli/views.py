@@ -365,7 +365,11 @@ def _shares(room: int, naturals: Sequence[int]) -> list[int]:
 
 
 def _row_start(rank: int, award: Award, lang: Lang, layout: Layout) -> list[Text | str]:
-    return [str(rank)] if layout == "narrow" else [str(rank), medal(award.level, lang)]
+    """The rank (a ``Text``: a ``str`` cell goes through Rich's markup and emoji parsers, twice) and the medal."""
+    from rich.text import Text
+
+    number = Text(str(rank))
+    return [number] if layout == "narrow" else [number, medal(award.level, lang)]
 
 
 def _title_lines(award: Award, lang: Lang, layout: Layout, names: str) -> list[Text | str]:
