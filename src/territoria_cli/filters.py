@@ -147,12 +147,13 @@ def _official(
 
 
 #: What ``--population`` accepts: "5000-", "-10000", "2000-10000" (bounds included).
-_POPULATION_RANGE = re.compile(r"(?P<low>\d+)?-(?P<high>\d+)?")
+#: Compiled by ``re`` on first use (its cache keeps it): most runs filter no population.
+_POPULATION_RANGE = r"(?P<low>\d+)?-(?P<high>\d+)?"
 
 
 def population_range(value: str, awards: Sequence[Award] = ()) -> tuple[int, float] | None:
     """Read ``MIN-MAX`` (either bound may be left out) as inclusive bounds; "-" alone is no filter."""
-    match = _POPULATION_RANGE.fullmatch(value.replace(" ", "").replace("_", ""))
+    match = re.fullmatch(_POPULATION_RANGE, value.replace(" ", "").replace("_", ""))
     if match is None:
         raise UsageError(
             _("invalid population range {value}; expected MIN-MAX in inhabitants, such as 5000-, -10000 or 2000-10000").format(
@@ -459,7 +460,8 @@ def select(
 
 # --------------------------------------------------------------------------- awards by reference
 
-_SEPARATORS = re.compile(r"[^a-z0-9]+")
+#: Compiled by ``re`` on first use (its cache keeps it): only ``show``, ``similar`` and ``export --id`` need it.
+_SEPARATORS = r"[^a-z0-9]+"
 
 
 def find_awards(awards: Sequence[Award], references: Sequence[str]) -> list[Award]:
@@ -480,7 +482,7 @@ def find_award(awards: Sequence[Award], reference: str) -> Award:
     for award in awards:
         if award.id == wanted:
             return award
-    slug = _SEPARATORS.sub("-", fold(wanted)).strip("-")
+    slug = re.sub(_SEPARATORS, "-", fold(wanted)).strip("-")
     if slug:
         starting = [award for award in awards if award.id.startswith(slug)]
         containing = starting or [award for award in awards if f"-{slug}" in award.id]
@@ -517,7 +519,7 @@ def suggest_ids(awards: Sequence[Award], reference: str, limit: int = SHOWN_NAME
     """Ids the user may have meant: look-alikes of the whole id, or of one of its parts."""
     import difflib
 
-    wanted = _SEPARATORS.sub("-", fold(reference.strip())).strip("-")
+    wanted = re.sub(_SEPARATORS, "-", fold(reference.strip())).strip("-")
     if not wanted or len(wanted) > 200:
         return []
     ids = [award.id for award in awards]

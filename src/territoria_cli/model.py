@@ -8,6 +8,7 @@ more than the whole start-up budget of the CLI, and the schema is small.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any, Literal, NamedTuple
@@ -245,7 +246,7 @@ def _laureate(body: Any, position: int) -> Laureate:
             _('laureates[{position}].department must be a département code such as "06" or "971"').format(position=position)
         )
     code = body.get("code")
-    if code is not None and not (isinstance(code, str) and _CODE_FORMATS[kind].fullmatch(code)):
+    if code is not None and not (isinstance(code, str) and _code_formats()[kind].fullmatch(code)):
         raise InvalidAward(
             _("laureates[{position}].code {code} is not {expected}, or null").format(
                 position=position, code=quoted(str(code)), expected=_(_CODE_EXAMPLES[kind])
@@ -267,13 +268,19 @@ def _laureate(body: Any, position: int) -> Laureate:
 _BODY_FIELDS = frozenset(Laureate._fields)
 
 #: What ``code`` looks like for each kind of body: INSEE codes, a SIREN for an EPCI.
-_CODE_FORMATS: dict[Kind, re.Pattern[str]] = {
-    "commune": re.compile(r"(?:\d{2}|2[AB])\d{3}"),
-    "arrondissement": re.compile(r"(?:\d{2}|2[AB])\d{3}"),
-    "epci": re.compile(r"\d{9}"),
-    "departement": re.compile(r"\d{2}|2[AB]|97\d"),
-    "region": re.compile(r"\d{2}"),
+_CODE_FORMATS: dict[Kind, str] = {
+    "commune": r"(?:\d{2}|2[AB])\d{3}",
+    "arrondissement": r"(?:\d{2}|2[AB])\d{3}",
+    "epci": r"\d{9}",
+    "departement": r"\d{2}|2[AB]|97\d",
+    "region": r"\d{2}",
 }
+
+
+@functools.cache
+def _code_formats() -> dict[Kind, re.Pattern[str]]:
+    """:data:`_CODE_FORMATS` compiled, on the first validation: a start that reads the cached catalogue never needs them."""
+    return {kind: re.compile(pattern) for kind, pattern in _CODE_FORMATS.items()}
 _CODE_EXAMPLES: dict[Kind, str] = {
     "commune": N_('an INSEE commune code such as "09282" or "2A004"'),
     "arrondissement": N_('an INSEE code such as "75109"'),

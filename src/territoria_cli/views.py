@@ -22,6 +22,7 @@ keyboard ("No award matches") go to standard error, never into the data.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -99,7 +100,10 @@ class Output(NamedTuple):
 #: line feed (ESC starts every escape sequence, BEL ends OSC titles), DEL, the
 #: C1 controls (0x9b is CSI and 0x9d OSC on their own), and the bidirectional
 #: overrides and isolates that reorder what is shown ("Trojan Source").
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    """Compiled on first use (about 0.3 ms, more for the first pattern of a process): piped rows never need it."""
+    return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: Unicode's pictures of the C0 controls start here ("␛" for ESC); DEL has its own.
 _CONTROL_PICTURES = 0x2400
 _DELETE_PICTURE = "\u2421"
@@ -113,9 +117,10 @@ def visible(text: str) -> str:
     C1 and bidirectional controls their escape ("\\x9b", "\\u202e"); Windows
     line ends become line feeds. Text without any is returned as it is.
     """
-    if _UNSAFE.search(text) is None:
+    unsafe = _unsafe()
+    if unsafe.search(text) is None:
         return text
-    return _UNSAFE.sub(_picture, text.replace("\r\n", "\n"))
+    return unsafe.sub(_picture, text.replace("\r\n", "\n"))
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -203,12 +208,16 @@ def display(renderable: RenderableType, *, force_terminal: bool | None = None) -
     Console(force_terminal=True if forced else None, highlight=False).print(renderable)
 
 
-_PLAIN_SPACE = re.compile(r"[\t\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+@functools.cache
+def _plain_space() -> re.Pattern[str]:
+    """Compiled on first use: a table on a terminal never needs it."""
+    return re.compile(r"[\t\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def plain_rows(rows: Iterable[Sequence[str]]) -> str:
     """Tab-separated lines for pipes (``cut -f``, ``sort``); tabs and line breaks in cells become spaces."""
-    return "".join("\t".join(_PLAIN_SPACE.sub(" ", cell) for cell in cells) + "\n" for cells in rows)
+    space = _plain_space()
+    return "".join("\t".join(space.sub(" ", cell) for cell in cells) + "\n" for cells in rows)
 
 
 def _awards_json(awards: Iterable[Award]) -> str:
@@ -356,7 +365,11 @@ def _shares(room: int, naturals: Sequence[int]) -> list[int]:
 
 
 def _row_start(rank: int, award: Award, lang: Lang, layout: Layout) -> list[Text | str]:
-    return [str(rank)] if layout == "narrow" else [str(rank), medal(award.level, lang)]
+    """The rank (a ``Text``: a ``str`` cell goes through Rich's markup and emoji parsers, twice) and the medal."""
+    from rich.text import Text
+
+    number = Text(str(rank))
+    return [number] if layout == "narrow" else [number, medal(award.level, lang)]
 
 
 def _title_lines(award: Award, lang: Lang, layout: Layout, names: str) -> list[Text | str]:
