@@ -58,11 +58,6 @@ class _FoldedLength(dict[str, int]):
 _FOLDED_LENGTH = _FoldedLength()
 
 
-def folded_length(char: str) -> int:
-    """How many characters ``char`` becomes once folded: 2 for "œ", 0 for a lone accent."""
-    return _FOLDED_LENGTH[char]
-
-
 def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """Fold ``text`` and map each folded character back to its index in ``text``.
 

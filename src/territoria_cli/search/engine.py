@@ -219,9 +219,6 @@ class Engine:
         hits = self.searcher.search(query, 1, count=False).hits
         return (hits[0][1].segment_ord, hits[0][1].doc) if hits else None
 
-    def ids_with_prefix(self, prefix: str) -> list[str]:
-        return [term for term, _ in self.searcher.terms_with_prefix("id", prefix)]
-
     def filter_query(self, filters: Filters | None) -> tantivy.Query | None:
         """The filters (values already read) as one query on the index's filter fields; None when there are none.
 
