@@ -724,7 +724,7 @@ def values(
     from territoria_cli.values import accepted_values
 
     chosen = resolve_choice(field, VALUE_FIELDS, "field")
-    counts = accepted_values(select(store.load_awards(store.resolve_store_path(db)), filters), chosen)
+    counts = accepted_values(select(_catalogue(db).awards(), filters), chosen)
     views.value_counts(chosen, counts, views.Output(lang, as_json))
 
 

@@ -46,7 +46,9 @@ def completing(values: Sequence[str]) -> Callable[[], list[str]]:
 def _stored_awards(ctx: typer.Context) -> list[Any]:
     """The awards of the store named so far on the command line; none if it cannot be read."""
     try:
-        return store.load_awards(store.resolve_store_path(ctx.params.get("db")))
+        from territoria_cli.catalogue import Catalogue
+
+        return Catalogue.open(store.resolve_store_path(ctx.params.get("db"))).awards()
     except Exception:  # a completion must never print a traceback into the shell
         return []
 
