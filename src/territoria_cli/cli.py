@@ -661,7 +661,6 @@ def stats(
         chosen = formats.format_for(format, output, TABLE_FORMATS)
         if as_json and chosen != "json":
             raise UsageError(_("--json contradicts --format {format}").format(format=chosen))
-    store_path = store.resolve_store_path(db)
     catalogue = _catalogue(db)
     document: object
     if fields:
@@ -682,7 +681,7 @@ def stats(
             output,
             i18n.ngettext("{count} table", "{count} tables", len(tables)).format(count=len(tables)),
             formats.FORMATS[chosen],
-            protected=(store_path, store.packaged_store_path()),
+            protected=(catalogue.store, store.packaged_store_path()),
         )
     elif fields:
         views.counts(tables[0], document, views.Output(lang, as_json))
@@ -862,8 +861,8 @@ def export(
     formats.check_options(chosen, options)
     views.check_can_write(formats.FORMATS[chosen], output)
     selected = parse_columns(columns) if columns else None
-    store_path = store.resolve_store_path(db)
-    stored = _catalogue(db).awards()
+    catalogue = _catalogue(db)
+    stored = catalogue.awards()
     if references:
         kept = build_filters(stored, **filters)
         awards = select([award for award in find_awards(stored, references) if kept.matches(award)], sort=sort)
@@ -875,7 +874,7 @@ def export(
         output,
         views.count_of_awards(len(awards), lang),
         formats.FORMATS[chosen],
-        protected=(store_path, store.packaged_store_path()),
+        protected=(catalogue.store, store.packaged_store_path()),
     )
 
 
