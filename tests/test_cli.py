@@ -462,6 +462,28 @@ def test_search_phrase_filters_limit_and_json():
     assert len(lines(run("search", "commune", "--limit", "2").stdout)) == 2
 
 
+def test_search_shows_the_best_twenty_and_says_how_many_more(make_store, make_award_document):
+    # 25 awards about compost, the first ones more about it (the word in the title too).
+    documents = [
+        make_award_document(f"2099-compost-{number:02}", title="Compost" if number < 5 else f"Jardin {number}",
+                            summary=f"Un composteur de quartier, numéro {number}.")
+        for number in range(25)
+    ]
+    store_path = make_store(documents)
+    piped = run("search", "compost", "--db", str(store_path), "--lang", "en")
+    assert piped.exit_code == 0, piped.output
+    shown = [row[0] for row in rows(piped.stdout)]
+    assert len(shown) == 20 and set(shown[:5]) == {f"2099-compost-{n:02}" for n in range(5)}
+    assert "The best 20 of 25 awards found (--limit N or --all for more)." in piped.stderr
+    as_json = run("search", "compost", "--db", str(store_path), "--json", "--lang", "en")
+    assert len(json.loads(as_json.stdout)) == 20 and "The best 20 of 25" in as_json.stderr
+    every = run("search", "compost", "--db", str(store_path), "--all")
+    assert len(rows(every.stdout)) == 25 and every.stderr == ""
+    assert len(rows(run("search", "compost", "--db", str(store_path), "-n", "25").stdout)) == 25
+    both = run("search", "compost", "--db", str(store_path), "--all", "--limit", "3", "--lang", "en")
+    assert both.exit_code == 2 and "--all contradicts --limit 3" in both.stderr
+
+
 def test_search_ranks_a_title_hit_first():
     table = rows(run("search", "reboisement").stdout)
     assert "reboisement" in table[0][3].lower()

@@ -48,6 +48,7 @@ from territoria_cli.options import (
     completing_ids,
     with_filters,
 )
+from territoria_cli.search import DEFAULT_LIMIT as SEARCH_LIMIT
 from territoria_cli.search import SYNONYMS_ENV_VAR
 from territoria_cli.store import DEFAULT_MAX_FILE_MB
 from territoria_cli.values import FIELDS as VALUE_FIELDS
@@ -147,6 +148,7 @@ def _help_values() -> dict[str, str]:
         "search_columns": ", ".join(views.SEARCH_COLUMNS),
         "highlight": views.SEARCH_HIGHLIGHT,
         "synonyms_variable": SYNONYMS_ENV_VAR,
+        "search_limit": str(SEARCH_LIMIT),
         "max_file_mb": str(DEFAULT_MAX_FILE_MB),
     }
 
@@ -452,13 +454,23 @@ def list_awards(
             "format with --synonyms or {synonyms_variable}. No match: a message and\n"
             "suggestions on stderr, exit code 0."
         ),
+        N_(
+            "Only the best {search_limit} awards are shown unless --limit or --all says\n"
+            "otherwise; when there were more, a line on stderr says how many."
+        ),
     ),
 )
 @with_filters
 def search_awards(
     filters: FilterValues,
     terms: Annotated[list[str], typer.Argument(metavar="TERMS...", help=N_('Words or "quoted phrases" to find.'))],
-    limit: LimitOption = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=1, metavar="N", help=N_("Show the best N awards (default {search_limit})."), show_default=False
+        ),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help=N_("Show every award found, not only the best ones."))] = False,
     as_json: JsonOption = False,
     synonyms: Annotated[
         list[Path] | None,
@@ -475,8 +487,11 @@ def search_awards(
     """Find awards by what they are about: words of their title, summary, laureate or category."""
     from territoria_cli.search import search_store
 
+    if every and limit is not None:
+        raise UsageError(_("--all contradicts --limit {limit}").format(limit=limit))
+    shown = None if every else limit or SEARCH_LIMIT
     found = search_store(
-        store.resolve_store_path(db), terms, filters, limit=limit, synonym_files=synonyms or (), progress=_progress_bar
+        store.resolve_store_path(db), terms, filters, limit=shown, synonym_files=synonyms or (), progress=_progress_bar
     )
     views.hits(found, terms, views.Output(lang, as_json))
 

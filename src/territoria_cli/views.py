@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from territoria_cli.errors import UsageError
 from territoria_cli.formats.columns import DEFAULT_COLUMNS, cell_value, row
-from territoria_cli.i18n import _, translations
+from territoria_cli.i18n import _, ngettext, translations
 from territoria_cli.model import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -438,12 +438,21 @@ def hits(found: Found, terms: Sequence[str], out: Output) -> None:
     """``search``: JSON hits, a ranked table (its numbers kept for ``show N``), or one row per hit.
 
     Corrections and, when nothing matched, suggestions go to standard error;
-    when ``--limit`` cut the hits, the caption says how many there were.
+    when the limit cut the hits, the table's caption says how many there
+    were, or piped and in JSON a line on standard error.
     """
     from territoria_cli.text import quoted
 
     for typed, replacements in found.corrections.items():
         notice(_("Results for {words} ({typed} is in no award).").format(words=", ".join(replacements), typed=quoted(typed)))
+    if found.total > len(found.hits) and (out.as_json or not for_people()):  # a table's caption says it
+        notice(
+            ngettext(
+                "The best {count} of {total} award found (--limit N or --all for more).",
+                "The best {count} of {total} awards found (--limit N or --all for more).",
+                found.total,
+            ).format(count=len(found.hits), total=found.total)
+        )
     if out.as_json:
         write(json_text([hit_document(hit) for hit in found.hits]))
     elif not found.hits:

@@ -68,6 +68,11 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"territoria_cli.search.{module}"), name)
 
 
+#: How many hits ``territoria search`` shows unless told otherwise (``--limit``, ``--all``): the best
+#: ones, as a search engine's first page. The answer to a query is its best hits, so a search costs
+#: what they cost, not what the store holds (a common word in 100,000 awards matches thousands).
+DEFAULT_LIMIT = 20
+
 #: Environment variable naming more synonym files (``os.pathsep``-separated), read by :mod:`.synonyms`.
 SYNONYMS_ENV_VAR = "TERRITORIA_SYNONYMS"
 
