@@ -336,21 +336,38 @@ def _awards_grid(
     ]
 
     def build(layout: Layout, width: int, add_rows: Callable[[Table, Layout], None], wide_header: str) -> Table:
+        from rich.cells import cell_len
+
         labels = FIELD_LABELS[lang]
         table = _table(caption=caption)
-        table.add_column(WORDS[lang]["rank"], justify="right", no_wrap=True)
+        rank_header, award_header = WORDS[lang]["rank"], wide_header if layout == "wide" else WORDS[lang]["award"]
+        # Every column gets its width from us: Rich then skips measuring every cell of the table (the
+        # largest cost of drawing it), and the widths are those its measure would give.
+        table.add_column(rank_header, justify="right", no_wrap=True, width=max(rank, cell_len(rank_header)))
         if layout != "narrow":
-            table.add_column(labels["level"], no_wrap=True)
+            table.add_column(labels["level"], no_wrap=True, width=max(level, cell_len(labels["level"])))
         if layout == "wide":
-            # Long names wrap within their share, so that Rich never narrows the id's column to fit them.
+            # Long names wrap within their share, so that the id's column is never narrowed to fit them.
             shares = _shares(width - needs["compact"] - COLUMN_MARGIN * len(name_columns), naturals)
             for field, share in zip(name_columns, shares, strict=True):
-                table.add_column(labels[field], max_width=share, overflow="fold")
-        table.add_column(wide_header if layout == "wide" else WORDS[lang]["award"], min_width=id_width)
+                table.add_column(labels[field], width=share, overflow="fold")
+        table.add_column(award_header, min_width=id_width)
         add_rows(table, layout)
+        award_column = table.columns[-1]
+        room = width - sum(column.width or 0 for column in table.columns) - COLUMN_MARGIN * len(table.columns) - 1
+        if room >= id_width:  # else no layout fits: Rich lets the id overflow the terminal, whole
+            natural = max([cell_len(award_header), *(_longest_line(cell) for cell in award_column.cells)])
+            award_column.width = min(natural, room)
         return table
 
     return build, needs
+
+
+def _longest_line(cell: Any) -> int:
+    """The width of a cell's longest line, as Rich measures a ``Text`` (the widest it draws unwrapped)."""
+    from rich.cells import cell_len
+
+    return max((cell_len(line) for line in (cell.plain if hasattr(cell, "plain") else str(cell)).splitlines()), default=0)
 
 
 def _shares(room: int, naturals: Sequence[int]) -> list[int]:
