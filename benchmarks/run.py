@@ -226,6 +226,28 @@ def versus_sqlite_utils(case: ScaleCase, size: int, env: Mapping[str, str], cwd:
     ]
 
 
+def typer_floor(show: ScaleCase, bare: Command, size: int, env: Mapping[str, str], cwd: Path, pairs: int) -> list[str]:
+    """A reference row of table 3: a bare Typer app (import, parse, print a line) vs sqlite-utils' ``show``.
+
+    No Typer CLI can be faster than this, whatever it reads: it says how much of the 0.5 target is
+    left to territoria once Python and Typer have started.
+    """
+    progress(f"bare Typer app @ {size:,} vs sqlite-utils show")
+    a, b = sample_pairs(run_piped, bare, Command("sqlite-utils show ID", show.sqlite_utils), env, cwd, pairs)
+    ratio = ratio_of(a, b)
+    return [
+        f"{size:,}",
+        "(bare Typer app)",
+        f"{a.median_ms:.0f}",
+        f"{a.peak_mib:.0f}",
+        f"{b.median_ms:.0f}",
+        f"{b.peak_mib:.0f}",
+        f"{ratio:.2f}",
+        "-",
+        "reference",
+    ]
+
+
 def follows_answer(
     name: str, big: Command, small: Command, size: int, env: Mapping[str, str], cwd: Path, pairs: int
 ) -> list[str]:
@@ -386,6 +408,9 @@ def main(argv: list[str]) -> int:
             big_env = child_env(big)
             cases = scale_cases(cli, su, big_db, big_id)
             vs_rows += [versus_sqlite_utils(case, size, big_env, scratch, settings.scale_runs) for case in cases]
+            bare_app = Command("bare Typer list", [python, bare, "list", "--level", "or"])
+            show_case = next(case for case in cases if case.name == "show ID")
+            vs_rows.append(typer_floor(show_case, bare_app, size, big_env, scratch, settings.scale_runs))
             if size == largest:
                 small_cases = {case.name: case for case in scale_cases(cli, su, sqlite_db, small_id)}
                 for case in cases:
