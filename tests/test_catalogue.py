@@ -54,6 +54,10 @@ def cache_files(cache: Path) -> dict[str, int]:
     return {str(path.relative_to(cache)): path.stat().st_mtime_ns for path in cache.rglob("*") if path.is_file()}
 
 
+def rows(text: str) -> list[list[str]]:
+    return [line.split("\t") for line in text.splitlines()]
+
+
 def generated_id(real_awards, number: int) -> str:
     return f"{real_awards[number % len(real_awards)].id}-{number}"
 
@@ -72,6 +76,10 @@ COMMANDS = [
     ("show", "#399"),
     ("export", "--format", "csv", "--category", "lien"),
     ("search", "reboisement", "--level", "or"),
+    ("values", "region"),
+    ("values", "level", "--json"),
+    ("values", "category", "--level", "or"),
+    ("export", "--id", "#5", "--id", "#3", "--format", "json"),
 ]
 
 
@@ -109,6 +117,8 @@ def test_a_changed_store_is_read_again(big_store, tmp_path, make_award_document)
     cache = tmp_path / "cache"
     assert json.loads(run("stats", "--json", "--db", str(big_store), cache=cache).stdout)["awards"] == GENERATED
     assert run("show", "2099-nouvelle", "--db", str(big_store), cache=cache).exit_code == 1
+    years_before = dict(rows(run("values", "year", "--db", str(big_store), cache=cache).stdout))
+    assert "2099" not in years_before
 
     new = tmp_path / "new.json"
     new.write_text(json.dumps([make_award_document("2099-nouvelle", title="Une forêt nouvelle")]), encoding="utf-8")
@@ -118,6 +128,8 @@ def test_a_changed_store_is_read_again(big_store, tmp_path, make_award_document)
     assert json.loads(run("stats", "--json", "--db", str(big_store), cache=cache).stdout)["awards"] == GENERATED + 1
     shown = run("show", "2099-nouvelle", "--json", "--db", str(big_store), cache=cache)
     assert json.loads(shown.stdout)["title"] == "Une forêt nouvelle"
+    years_after = dict(rows(run("values", "year", "--db", str(big_store), cache=cache).stdout))
+    assert years_after == {**years_before, "2099": "1"}
 
 
 def test_an_edit_that_keeps_the_size_is_seen(big_store, tmp_path, real_awards):

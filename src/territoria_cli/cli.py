@@ -738,7 +738,11 @@ def values(
     from territoria_cli.values import accepted_values
 
     chosen = resolve_choice(field, VALUE_FIELDS, "field")
-    counts = accepted_values(select(_catalogue(db).awards(), filters), chosen)
+    catalogue = _catalogue(db)
+    if any(filters.values()):
+        counts = accepted_values(select(catalogue.awards(), filters), chosen)
+    else:  # the whole store's values, which the catalogue keeps
+        counts = catalogue.values(chosen)
     views.value_counts(chosen, counts, views.Output(lang, as_json))
 
 
@@ -868,7 +872,7 @@ def export(
     lang: LangOption = "fr",
 ) -> None:
     """Write the awards as CSV, Markdown, JSON, Excel, Word or HTML, to a file or standard output."""
-    from territoria_cli.filters import build_filters, find_awards, select
+    from territoria_cli.filters import build_filters, each_once, select
     from territoria_cli.formats.columns import parse_columns
 
     chosen = formats.format_for(format, output)
@@ -877,12 +881,14 @@ def export(
     views.check_can_write(formats.FORMATS[chosen], output)
     selected = parse_columns(columns) if columns else None
     catalogue = _catalogue(db)
-    stored = catalogue.awards()
-    if references:
-        kept = build_filters(stored, **filters)
-        awards = select([award for award in find_awards(stored, references) if kept.matches(award)], sort=sort)
+    if references:  # a shortlist: read those awards only (as show does), and all of them only to read filters
+        shortlist = each_once(map(catalogue.find, references))
+        if any(filters.values()):
+            kept = build_filters(catalogue.awards(), **filters)
+            shortlist = [award for award in shortlist if kept.matches(award)]
+        awards = select(shortlist, sort=sort)
     else:
-        awards = select(stored, filters, sort=sort or "level")
+        awards = select(catalogue.awards(), filters, sort=sort or "level")
     data = formats.write(chosen, awards, selected, lang, **options)
     views.exported(
         data,

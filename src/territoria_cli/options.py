@@ -21,7 +21,7 @@ import functools
 import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,6 +30,9 @@ from territoria_cli.filters import FILTERS, SORT_KEYS, Filter
 from territoria_cli.i18n import LANG_ENV_VAR, N_
 from territoria_cli.model import Lang
 from territoria_cli.store import STORE_ENV_VAR
+
+if TYPE_CHECKING:
+    from territoria_cli.catalogue import Catalogue
 
 # ---------------------------------------------------------------- completion
 
@@ -43,12 +46,12 @@ def completing(values: Sequence[str]) -> Callable[[], list[str]]:
     return lambda: list(values)
 
 
-def _stored_awards(ctx: typer.Context) -> list[Any]:
-    """The awards of the store named so far on the command line; none if it cannot be read."""
+def _from_store(ctx: typer.Context, read: "Callable[[Catalogue], list[str]]") -> list[str]:
+    """What ``read`` gets from the store named so far on the command line; nothing if it cannot be read."""
     try:
         from territoria_cli.catalogue import Catalogue
 
-        return Catalogue.open(store.resolve_store_path(ctx.params.get("db"))).awards()
+        return read(Catalogue.open(store.resolve_store_path(ctx.params.get("db"))))
     except Exception:  # a completion must never print a traceback into the shell
         return []
 
@@ -57,16 +60,14 @@ def completing_values(field: str) -> Callable[[typer.Context], list[str]]:
     """A completion callback offering what ``territoria values FIELD`` lists, the most frequent first."""
 
     def complete(ctx: typer.Context) -> list[str]:
-        from territoria_cli.values import accepted_values
-
-        return [value for value, _count in accepted_values(_stored_awards(ctx), field)]
+        return _from_store(ctx, lambda catalogue: [value for value, _count in catalogue.values(field)])
 
     return complete
 
 
 def completing_ids(ctx: typer.Context) -> list[str]:
     """A completion callback offering the ids of the store."""
-    return [award.id for award in _stored_awards(ctx)]
+    return _from_store(ctx, lambda catalogue: catalogue.ids())
 
 
 # ---------------------------------------------------------------- store, language, output
