@@ -76,6 +76,7 @@ COMMANDS = [
     ("show", "#399"),
     ("export", "--format", "csv", "--category", "lien"),
     ("search", "reboisement", "--level", "or"),
+    ("search", "commune", "--category", "lien", "--region", "occitanie"),
     ("values", "region"),
     ("values", "level", "--json"),
     ("values", "category", "--level", "or"),

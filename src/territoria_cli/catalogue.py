@@ -252,6 +252,10 @@ class Catalogue:
 
         return self._kept(f"values-{field}", lambda: accepted_values(self.awards(), field))
 
+    def names(self, field: str) -> list[str]:
+        """The names the store holds for ``field`` (:func:`territoria_cli.values.stored_names`), from :meth:`values`."""
+        return [name for name, count in self.values(field) if count]
+
     def _kept(self, part: str, compute: Callable[[], Any]) -> Any:
         """What ``compute`` derives from the whole store (plain data), saved beside the catalogue the first time."""
         if self._cached is None:

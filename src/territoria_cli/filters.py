@@ -20,6 +20,7 @@ FILTERS**; ``--sponsor`` was added that way.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -98,6 +99,11 @@ def _closest(wanted: str, names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*containing, *alike]))[:SHOWN_NAMES]
 
 
+#: The names a store holds for a field of :mod:`territoria_cli.values` ("category", "region",
+#: "department", "sponsor"), the most awarded first: what typed filter values are resolved against.
+StoredNames = Callable[[str], Sequence[str]]
+
+
 def listing(names: Sequence[str]) -> str:
     """Names for a message, in territoria's one quoting style ("Lien social", "Qualité de vie"), the first few only."""
     shown = ", ".join(quoted(name) for name in names[:SHOWN_NAMES])
@@ -116,9 +122,7 @@ def _departement_code(value: str) -> str:
     return geography.find_departement(value).code
 
 
-def _official(
-    what: str, find: Callable[[str], str], stored: Callable[[Award], Iterable[str | None]]
-) -> Callable[..., frozenset[str]]:
+def _official(what: str, find: Callable[[str], str]) -> Callable[..., frozenset[str]]:
     """Resolve each value through the official geography (:mod:`territoria_cli.geography`).
 
     Any région or département is valid, won or not: ``--region bretagne``
@@ -128,7 +132,7 @@ def _official(
     The reference is read only when the filter is given.
     """
 
-    def read_all(values: Iterable[str], awards: Sequence[Award]) -> frozenset[str]:
+    def read_all(values: Iterable[str], stored: StoredNames) -> frozenset[str]:
         from territoria_cli import geography
 
         resolved = set()
@@ -136,9 +140,8 @@ def _official(
             try:
                 resolved.add(find(value))
             except geography.UnknownPlace as error:
-                names = [name for name in dict.fromkeys(name for award in awards for name in stored(award)) if name]
                 try:
-                    resolved.add(resolve_choice(value, names, what))
+                    resolved.add(resolve_choice(value, stored(what), what))
                 except UsageError:
                     raise UsageError(str(error)) from None
         return frozenset(resolved)
@@ -151,7 +154,7 @@ def _official(
 _POPULATION_RANGE = r"(?P<low>\d+)?-(?P<high>\d+)?"
 
 
-def population_range(value: str, awards: Sequence[Award] = ()) -> tuple[int, float] | None:
+def population_range(value: str, stored: StoredNames | None = None) -> tuple[int, float] | None:
     """Read ``MIN-MAX`` (either bound may be left out) as inclusive bounds; "-" alone is no filter."""
     match = re.fullmatch(_POPULATION_RANGE, value.replace(" ", "").replace("_", ""))
     if match is None:
@@ -181,10 +184,10 @@ def _year(value: int | str) -> int:
     return int(text)
 
 
-def _each(read: Callable[[Any], Any]) -> Callable[[Iterable[Any], Sequence[Award]], frozenset[Any]]:
+def _each(read: Callable[[Any], Any]) -> Callable[[Iterable[Any], StoredNames], frozenset[Any]]:
     """Read every value of a repeated option with ``read``; the model's ValueErrors are usage errors."""
 
-    def read_all(values: Iterable[Any], awards: Sequence[Award]) -> frozenset[Any]:
+    def read_all(values: Iterable[Any], stored: StoredNames) -> frozenset[Any]:
         try:
             return frozenset(read(value) for value in values)
         except UsageError:
@@ -195,15 +198,14 @@ def _each(read: Callable[[Any], Any]) -> Callable[[Iterable[Any], Sequence[Award
     return read_all
 
 
-def _among_stored(what: str, names: Callable[[Award], Iterable[str | None]]) -> Callable[..., frozenset[str]]:
-    """Resolve each value against the names the store holds (see :func:`resolve_choice`).
+def _among_stored(what: str) -> Callable[..., frozenset[str]]:
+    """Resolve each value against the names the store holds for field ``what`` (see :func:`resolve_choice`).
 
-    The store is walked only when the filter is given: a big store is long to walk.
+    The names are asked for only when the filter is given: a big store is long to walk.
     """
 
-    def read_all(values: Iterable[str], awards: Sequence[Award]) -> frozenset[str]:
-        stored = [name for name in dict.fromkeys(name for award in awards for name in names(award)) if name]
-        return frozenset(resolve_choice(value, stored, what) for value in values)
+    def read_all(values: Iterable[str], stored: StoredNames) -> frozenset[str]:
+        return frozenset(resolve_choice(value, stored(what), what) for value in values)
 
     return read_all
 
@@ -213,7 +215,7 @@ def compact_name(name: str) -> str:
     return name_key(name).replace(" ", "")
 
 
-def _name_parts(values: Iterable[str], awards: Sequence[Award]) -> frozenset[str] | None:
+def _name_parts(values: Iterable[str], stored: StoredNames) -> frozenset[str] | None:
     return frozenset(part for part in map(compact_name, values) if part) or None
 
 
@@ -227,8 +229,9 @@ def _names(award: Award) -> tuple[str, ...]:
 class Filter(NamedTuple):
     """One filter: its command-line option, how its value is read, and which awards pass it.
 
-    ``read(typed, awards)`` gets what the user typed (a tuple of the values of
-    a repeatable option, else one value) and the whole store, and returns what
+    ``read(typed, stored)`` gets what the user typed (a tuple of the values of
+    a repeatable option, else one value) and the names the store holds
+    (:data:`StoredNames`), and returns what
     ``matches(award, resolved)`` tests, or ``None`` for "no filter after all";
     it raises :class:`UsageError` saying what is valid. A repeated option keeps
     an award matching any of its values. ``help`` is an English source string
@@ -241,7 +244,7 @@ class Filter(NamedTuple):
     flags: tuple[str, ...]
     metavar: str
     help: str
-    read: Callable[[Any, Sequence[Award]], Any]
+    read: Callable[[Any, StoredNames], Any]
     matches: Callable[[Award, Any], bool]
     repeatable: bool = True
     item: type = str
@@ -264,7 +267,7 @@ FILTERS: tuple[Filter, ...] = (
         ("--category", "-c"),
         "NAME",
         N_("Keep this category: its name or a word of it (unicef, energetique), accents and case ignored. Repeat for several."),
-        read=_among_stored("category", lambda award: [award.category]),
+        read=_among_stored("category"),
         matches=lambda award, categories: award.category in categories,
         values="category",
     ),
@@ -291,7 +294,7 @@ FILTERS: tuple[Filter, ...] = (
         ("--department",),
         "CODE",
         N_("Keep bodies of this département: its code (06, 2a, 971…) or name. Repeat for several."),
-        read=_official("department", _departement_code, lambda award: [body.department for body in award.laureates]),
+        read=_official("department", _departement_code),
         matches=lambda award, codes: any(body.department in codes for body in award.laureates),
         values="department",
     ),
@@ -300,7 +303,7 @@ FILTERS: tuple[Filter, ...] = (
         ("--region",),
         "NAME",
         N_("Keep bodies of this région, any of the 18: its name or a word of it. Repeat for several."),
-        read=_official("region", _region_name, lambda award: [body.region for body in award.laureates]),
+        read=_official("region", _region_name),
         matches=lambda award, regions: any(body.region in regions for body in award.laureates),
         values="region",
     ),
@@ -328,7 +331,7 @@ FILTERS: tuple[Filter, ...] = (
         ("--sponsor",),
         "NAME",
         N_("Keep awards of this sponsor: its name or a word of it; an award without one never passes. Repeat for several."),
-        read=_among_stored("sponsor", lambda award: [award.sponsor]),
+        read=_among_stored("sponsor"),
         matches=lambda award, sponsors: award.sponsor in sponsors,
         values="sponsor",
     ),
@@ -373,6 +376,18 @@ def build_filters(awards: Sequence[Award], **typed: Any) -> Filters:
     the names present in ``awards``. Raises :class:`UsageError` with the
     valid values for anything unknown.
     """
+    return read_filters(names_in(awards), **typed)
+
+
+def names_in(awards: Sequence[Award]) -> StoredNames:
+    """The names ``awards`` hold for each field, read from them when a filter first asks."""
+    from territoria_cli.values import stored_names
+
+    return functools.cache(lambda field: stored_names(awards, field))
+
+
+def read_filters(stored: StoredNames, **typed: Any) -> Filters:
+    """:func:`build_filters`, resolving names against ``stored`` (the catalogue keeps a big store's names)."""
     unknown = set(typed) - set(_BY_NAME)
     if unknown:
         raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}; known: {', '.join(_BY_NAME)}")
@@ -382,7 +397,7 @@ def build_filters(awards: Sequence[Award], **typed: Any) -> Filters:
         values = tuple(value or ()) if entry.repeatable else value
         if values is None or values == ():
             continue
-        resolved = entry.read(values, awards)
+        resolved = entry.read(values, stored)
         if resolved is not None:
             given.append((entry, resolved))
     return Filters(tuple(given))

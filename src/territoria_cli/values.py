@@ -57,6 +57,11 @@ def count_values(awards: Sequence[Award], field: str) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], fold(item[0]), item[0]))
 
 
+def stored_names(awards: Sequence[Award], field: str) -> list[str]:
+    """The names ``awards`` hold for ``field``, in :func:`count_values` order: what typed filter values resolve against."""
+    return [name for name, _count in count_values(awards, field)]
+
+
 def accepted_values(awards: Sequence[Award], field: str) -> list[tuple[str, int]]:
     """:func:`count_values`, then the official régions or départements that won nothing, with 0."""
     counts = count_values(awards, field)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from territoria_cli.filters import NO_FILTERS, Filters, FilterValues, build_filters
+from territoria_cli.filters import NO_FILTERS, Filters, FilterValues, build_filters, read_filters
 from territoria_cli.i18n import _
 from territoria_cli.model import Award
 
@@ -76,9 +76,6 @@ DEFAULT_LIMIT = 20
 #: Environment variable naming more synonym files (``os.pathsep``-separated), read by :mod:`.synonyms`.
 SYNONYMS_ENV_VAR = "TERRITORIA_SYNONYMS"
 
-#: Filters whose typed values are resolved against the names the store holds (so they need the store).
-_FILTERS_READING_THE_STORE = frozenset({"categories", "regions", "sponsors"})
-
 
 def _synonyms(synonym_files: Sequence[Path], use_cache: bool) -> Synonyms:
     from territoria_cli.search import synonyms
@@ -92,14 +89,13 @@ def _synonyms(synonym_files: Sequence[Path], use_cache: bool) -> Synonyms:
 
 
 def _filters(catalogue: Callable[[], Catalogue], filters: FilterValues | Filters) -> Filters:
-    """The filters read; the awards are loaded only for those whose values are the store's names."""
+    """The filters read; the store's names, when a filter needs them, come from the catalogue (not the awards)."""
     if isinstance(filters, Filters):
         return filters
     given = {name: value for name, value in filters.items() if value not in (None, (), [])}
     if not given:
         return NO_FILTERS
-    awards: Sequence[Award] = catalogue().awards() if _FILTERS_READING_THE_STORE & set(given) else ()
-    return build_filters(awards, **given)
+    return read_filters(lambda field: catalogue().names(field), **given)
 
 
 def search_store(
