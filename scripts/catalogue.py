@@ -3,6 +3,11 @@
     python3 scripts/catalogue.py update    # add new messages to the .po, drop gone ones, rebuild the .mo
     python3 scripts/catalogue.py check     # exit 1 if the .po or the .mo is out of step (what the tests check)
 
+The check also reads every help text the command line shows (each command's
+help and epilog, each option's and argument's help): a text that is not
+marked with ``N_()`` escapes the extractor, and would be shown in English
+whatever ``--lang`` says.
+
 The code's English source strings are found by Babel's extractor (the calls
 ``_()``, ``N_()`` and ``ngettext()``); Babel also writes the ``.po`` and
 compiles the ``.mo`` that the standard ``gettext`` module reads at run time.
@@ -17,6 +22,7 @@ import io
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -28,7 +34,7 @@ PACKAGE = ROOT / "src" / "territoria_cli"
 sys.path.insert(0, str(ROOT / "src"))
 
 from territoria_cli import __version__  # noqa: E402
-from territoria_cli.i18n import DEFAULT_LANGUAGE, DOMAIN, LOCALE_DIR  # noqa: E402
+from territoria_cli.i18n import DEFAULT_LANGUAGE, DOMAIN, LOCALE_DIR, help_holders, help_messages  # noqa: E402
 
 PO_FILE = LOCALE_DIR / DEFAULT_LANGUAGE / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
@@ -46,6 +52,27 @@ def code_messages() -> Catalog:
     return template
 
 
+def shown_help_messages(app: Any = None) -> set[str]:
+    """The messages of every help page of ``app`` (territoria's by default), as the English source strings.
+
+    Read from the commands Typer builds, as ``--help`` shows them, so that a
+    help text that is not marked ``N_()`` is found as well as a marked one.
+    """
+    import typer
+
+    if app is None:
+        from territoria_cli.cli import app
+    group = typer.main.get_command(app)
+    context = group.context_class(group, info_name="territoria")
+    commands = [group, *(group.get_command(context, name) for name in group.list_commands(context))]
+    messages: set[str] = set()
+    for command in commands:
+        for holder, attribute in help_holders(command, command.get_params(context)):
+            text = getattr(holder, attribute, None) or ""
+            messages |= {message for _marker, message in help_messages(text) if message}
+    return messages
+
+
 def read_catalogue(path: Path = PO_FILE) -> Catalog:
     with path.open("rb") as po:
         return read_po(po, locale=DEFAULT_LANGUAGE, domain=DOMAIN)
@@ -58,12 +85,15 @@ def compiled(catalogue: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def problems(catalogue: Catalog, template: Catalog) -> list[str]:
-    """What is out of step between the code, the ``.po`` and the committed ``.mo``."""
+def problems(catalogue: Catalog, template: Catalog, shown: set[str] | None = None) -> list[str]:
+    """What is out of step between the code, the help pages (``shown``: :func:`shown_help_messages` by default),
+    the ``.po`` and the committed ``.mo``."""
     found: list[str] = []
     wanted = {message.id if isinstance(message.id, str) else message.id[0] for message in template if message.id}
     present = {message.id if isinstance(message.id, str) else message.id[0] for message in catalogue if message.id}
     found += [f"not in the catalogue: {message_id!r}" for message_id in sorted(wanted - present)]
+    unmarked = (shown_help_messages() if shown is None else shown) - wanted
+    found += [f"shown in a help page but not marked N_() for the catalogue: {message_id!r}" for message_id in sorted(unmarked)]
     found += [f"no longer in the code: {message_id!r}" for message_id in sorted(present - wanted)]
     for message in catalogue:
         if not message.id:

@@ -1258,6 +1258,19 @@ def test_the_rows_of_the_last_terminal_list_are_numbered_for_show(real_awards):
     assert json.loads(run("show", "1", "--json").stdout)["id"] == "2017-saverdun-recup-velos-en-liberte"
 
 
+def test_the_last_results_are_replaced_whole_and_an_unusable_cache_only_loses_the_numbers(tmp_path):
+    terminal("list", "--level", "argent")
+    terminal("list", "--level", "bronze")
+    bronze = [award["id"] for award in json.loads(run("list", "--level", "bronze", "--json").stdout)]
+    assert json.loads(last_results_file().read_text(encoding="utf-8"))["ids"] == bronze
+    assert sorted(path.name for path in last_results_file().parent.iterdir() if path.is_file()) == ["last-results.json"]
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be", encoding="utf-8")
+    table = terminal("list", "--level", "argent", XDG_CACHE_HOME=str(not_a_folder))
+    assert table.exit_code == 0 and table.stderr == "" and "2017-" in table.stdout
+    assert run("show", "1", env={"XDG_CACHE_HOME": str(not_a_folder)}).exit_code == 1
+
+
 def test_export_id_exports_a_shortlist_in_the_order_given():
     csv_rows = list(csv.reader(io.StringIO(run("export", "--id", "saverdun", "--id", "belfort", "--id", ALBI).stdout)))
     assert [row[0] for row in csv_rows[1:]] == ["2017-saverdun-recup-velos-en-liberte", "2017-belfort-bancs-et-amenagements", ALBI]

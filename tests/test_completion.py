@@ -117,6 +117,14 @@ def test_bash_completes_the_fields_of_values(shell_env, tmp_path):
     assert bash_complete(["territoria", "values", "reg"], shell_env, tmp_path) == ["region"]
 
 
+def test_bash_completes_each_command_s_own_formats(shell_env, tmp_path):
+    from territoria_cli.formats import EXPORT_FORMATS, TABLE_FORMATS
+
+    assert sorted(bash_complete(["territoria", "stats", "--format", ""], shell_env, tmp_path)) == sorted(TABLE_FORMATS)
+    assert sorted(bash_complete(["territoria", "export", "-f", ""], shell_env, tmp_path)) == sorted(EXPORT_FORMATS)
+    assert set(TABLE_FORMATS) < set(EXPORT_FORMATS)  # the two lists differ: the test tells them apart
+
+
 def test_bash_completes_commands_and_options_by_prefix(shell_env, tmp_path):
     assert bash_complete(["territoria", "st"], shell_env, tmp_path) == ["stats"]
     assert bash_complete(["territoria", "list", "--lev"], shell_env, tmp_path) == ["--level"]

@@ -43,6 +43,53 @@ def test_the_check_finds_a_message_missing_from_the_catalogue():
     assert "not in the catalogue: 'A message nobody translated yet'" in script.problems(script.read_catalogue(), template)
 
 
+def test_the_check_finds_a_help_text_not_marked_for_the_catalogue():
+    """A help text without ``N_()`` escapes the extractor; the check reads the help pages themselves."""
+    pytest.importorskip("babel")
+    import typer
+
+    script = catalogue_script()
+    app = typer.Typer()
+
+    @app.command()
+    def count(limit: int = typer.Option(1, help="An option help nobody marked.")) -> None:
+        """Count things."""
+
+    @app.command()
+    def other() -> None:
+        """Another command, so that Typer makes a group."""
+
+    shown = script.shown_help_messages(app)
+    assert {"An option help nobody marked.", "Count things."} <= shown
+    found = script.problems(script.read_catalogue(), script.code_messages(), shown)
+    assert "shown in a help page but not marked N_() for the catalogue: 'An option help nobody marked.'" in found
+
+
+def test_every_help_page_is_in_french_by_default():
+    """No English help paragraph in any command's French help (one was: --population's)."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from territoria_cli.cli import app
+
+    pytest.importorskip("babel")
+    script = catalogue_script()
+    translated = {message.id: message.string for message in script.read_catalogue() if message.id and message.string}
+    # Every help text but those whose French is the English ("Options"); unmarked ones included.
+    english = [message for message in script.shown_help_messages() if translated.get(message) != message]
+    for command in ["", "list", "search", "similar", "show", "stats", "values", "export", "import", "completion"]:
+        result = CliRunner().invoke(app, [*command.split(), "--help"], env={"COLUMNS": "100", "TERRITORIA_LANG": ""})
+        assert result.exit_code == 0, result.output
+        page = re.sub(r"\s+", " ", result.stdout)
+        assert "Utilisation : territoria" in page
+        longest_fixed_part = {message: max(re.split(r"{[^{}]*}", re.sub(r"\s+", " ", message)), key=len).strip() for message in english}
+        left = [message for message, part in longest_fixed_part.items() if part in page]
+        assert left == [], (command, left)
+    population = CliRunner().invoke(app, ["list", "--help"], env={"COLUMNS": "100", "TERRITORIA_LANG": ""}).stdout
+    assert "Garder les collectivités de MIN à MAX habitants" in re.sub(r"\s+", " ", population)
+
+
 @pytest.mark.parametrize(
     ("args", "environ", "expected"),
     [

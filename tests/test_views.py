@@ -182,6 +182,40 @@ def test_stats_view_has_bars_and_the_communique_figures(real_awards):
     assert "38 awards · 31 public bodies" in english and "● Gold" in english
 
 
+def test_stats_terminal_piped_and_files_give_the_same_sections_and_rows(real_awards):
+    """One description of the overview: each table's title on the terminal and in Markdown, its rows piped."""
+    from markdown_it import MarkdownIt
+
+    from territoria_cli.formats import write_tables
+    from territoria_cli.stats import overview_tables
+
+    figures = compute_stats(real_awards)
+    tables = overview_tables(figures, "fr")
+    terminal = draw(views.stats_tables(figures, "fr"))
+    tokens = MarkdownIt("commonmark").enable("table").parse(write_tables("md", tables, "fr"))
+    headings = [tokens[n + 1].content for n, token in enumerate(tokens) if token.type == "heading_open"]
+    assert headings == [table.title for table in tables]
+    assert all(table.title in terminal for table in tables)
+    piped = list(views.stats_rows(figures, "fr"))
+    sections = [row[0] for row in piped[2:]]
+    assert sections == [table.name.removeprefix("by_") for table in tables for _ in table.rows]
+    departments = [row for row in piped if row[0] == "department"]
+    assert [row[1:] for row in departments] == [(code, str(count)) for code, count in figures.by_department.items()]
+    assert "75 Paris" in terminal and ("department", "75", "5") in departments  # readers see names, scripts codes
+
+
+def test_counts_by_level_show_medals_and_bars_in_level_colours(real_awards):
+    from territoria_cli.stats import count_by, counts_table
+
+    by_level = counts_table(count_by(real_awards, ["level"]), "fr")
+    assert "● Or" in draw(views.counts_table(by_level, "fr"))
+    crossed = views.counts_table(counts_table(count_by(real_awards, ["region", "level"]), "fr"), "fr")
+    cells = list(crossed.columns[-1].cells)
+    first_bar = cells[0]  # Île-de-France: 6 gold, 1 silver, 7 bronze, the largest total
+    assert len(first_bar.plain) == views.BAR_WIDTH
+    assert [str(span.style) for span in first_bar.spans] == [views.LEVEL_STYLES[level] for level in LEVELS]
+
+
 def test_stats_view_of_nothing_does_not_fail():
     text = draw(views.stats_tables(compute_stats([]), "fr"))
     assert "0 prix" in text

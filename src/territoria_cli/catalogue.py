@@ -300,13 +300,22 @@ def digest(text: str | bytes) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
+def cache_path(name: str) -> Path | None:
+    """``name`` (a folder or a file) in territoria's cache folder; None when platformdirs cannot tell where that is.
+
+    The one answer for every cache (catalogue, search index, synonyms, last results): with
+    None, each works without its cache rather than fail the command.
+    """
+    try:
+        return user_cache_dir() / name
+    except Exception:  # whatever platformdirs raises, there is no cache
+        return None
+
+
 def _cache_base(resolved: str) -> Path | None:
     """The catalogue files of the store at ``resolved`` share this path, plus a suffix."""
-    try:
-        folder = user_cache_dir() / "catalogue"
-    except Exception:  # platformdirs could not tell: no cache, read the store
-        return None
-    return folder / digest(resolved)
+    folder = cache_path("catalogue")
+    return None if folder is None else folder / digest(resolved)
 
 
 def _chunk_rows(awards: Sequence[Award]) -> list[tuple[Any, ...]]:

@@ -46,6 +46,7 @@ from territoria_cli.options import (
     SortOption,
     completing,
     completing_ids,
+    format_option,
     with_filters,
 )
 from territoria_cli.search import DEFAULT_LIMIT as SEARCH_LIMIT
@@ -642,14 +643,7 @@ def stats(
     ] = None,
     format: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help=N_("Write the tables as {table_formats} (default: from the --output extension)."),
-            autocompletion=completing(TABLE_FORMATS),
-            show_default=False,
-        ),
+        format_option(TABLE_FORMATS, N_("Write the tables as {table_formats} (default: from the --output extension).")),
     ] = None,
     output: OutputOption = None,
     hide_empty: Annotated[
@@ -811,14 +805,7 @@ def export(
     ] = None,
     format: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help=N_("{formats} (default: from the --output extension, else {default_format})."),
-            autocompletion=completing(EXPORT_FORMATS),
-            show_default=False,
-        ),
+        format_option(EXPORT_FORMATS, N_("{formats} (default: from the --output extension, else {default_format}).")),
     ] = None,
     output: OutputOption = None,
     columns: Annotated[

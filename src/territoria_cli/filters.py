@@ -311,7 +311,7 @@ FILTERS: tuple[Filter, ...] = (
         "population",
         ("--population",),
         "MIN-MAX",
-        "Keep bodies of MIN to MAX inhabitants (5000-, -10000, 2000-10000), by their official population.",
+        N_("Keep bodies of MIN to MAX inhabitants (5000-, -10000, 2000-10000), by their official population."),
         read=population_range,
         matches=_in_population_range,
         repeatable=False,

@@ -105,6 +105,10 @@ def language_from(args: Sequence[str], environ: Mapping[str, str]) -> Lang:
     return parse_language(chosen) or parse_language(environ.get(LANG_ENV_VAR)) or DEFAULT_LANGUAGE
 
 
+#: Click's mark of a paragraph whose lines are kept as written; not part of the message.
+_KEEP_LINES = "\b\n"
+
+
 def translate_help(command: Any, values: Mapping[str, str], params: Iterable[Any]) -> None:
     """Put a Click command's texts (help, epilog, its parameters' help) into the current language, once.
 
@@ -117,15 +121,21 @@ def translate_help(command: Any, values: Mapping[str, str], params: Iterable[Any
     """
     if getattr(command, "_translated_into", None) == _language:
         return
-    holders = [(command, "help"), (command, "short_help"), (command, "epilog")] + [(param, "help") for param in params]
-    for holder, attribute in holders:
+    for holder, attribute in help_holders(command, params):
         sources: dict[str, str] = holder.__dict__.setdefault("_help_sources", {})
         source = sources.setdefault(attribute, getattr(holder, attribute, None) or "")
         if source:
-            setattr(holder, attribute, "\n\n".join(_paragraph(part, values) for part in source.split("\n\n")))
+            translated = (marker + _(message).format_map(values) for marker, message in help_messages(source))
+            setattr(holder, attribute, "\n\n".join(translated))
     command._translated_into = _language
 
 
-def _paragraph(text: str, values: Mapping[str, str]) -> str:
-    keep_lines = "\b\n" if text.startswith("\b\n") else ""
-    return keep_lines + _(text.removeprefix(keep_lines)).format_map(values)
+def help_holders(command: Any, params: Iterable[Any]) -> list[tuple[Any, str]]:
+    """Where a Click command keeps the texts its help shows: (object, attribute) pairs."""
+    return [(command, "help"), (command, "short_help"), (command, "epilog")] + [(param, "help") for param in params]
+
+
+def help_messages(text: str) -> list[tuple[str, str]]:
+    """A help text as its catalogue messages, one per paragraph, each after Click's marker ("\\b\\n" or "")."""
+    return [(_KEEP_LINES, part.removeprefix(_KEEP_LINES)) if part.startswith(_KEEP_LINES) else ("", part) for part in text.split("\n\n")]
+

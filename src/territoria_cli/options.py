@@ -102,6 +102,18 @@ SortOption = Annotated[
 ReverseOption = Annotated[bool, typer.Option("--reverse", help=N_("Reverse the order."))]
 
 
+def format_option(formats: Sequence[str], help: str) -> Any:
+    """The ``--format``/``-f`` option of a command that writes ``formats``: ``Annotated[str | None, format_option(…)]``.
+
+    One declaration for ``stats`` and ``export``; each gives its formats (to
+    complete) and its help, which cannot be one: without ``--format`` or
+    ``--output``, export writes CSV while stats draws its tables.
+    """
+    return typer.Option(
+        "--format", "-f", metavar="FORMAT", help=help, autocompletion=completing(formats), show_default=False
+    )
+
+
 # ---------------------------------------------------------------- filters
 
 

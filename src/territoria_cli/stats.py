@@ -333,12 +333,17 @@ WORDS: dict[Lang, dict[str, str]] = {
 
 
 #: Gold, silver and bronze for charts (hex RGB, as spreadsheets take them).
-LEVEL_COLOURS: dict[str, str] = {"or": "#D4A017", "argent": "#A8A9AD", "bronze": "#CD7F32"}
+LEVEL_COLOURS: dict[Level, str] = {"or": "#D4A017", "argent": "#A8A9AD", "bronze": "#CD7F32"}
 
 
 class Table(NamedTuple):
-    """A table of counts as every format shows it: Markdown, CSV, a sheet with its bar chart, the terminal."""
+    """A table of counts as every output shows it: the terminal, piped rows, Markdown, CSV, a sheet with its chart.
 
+    The one description of a table: each output draws it its own way, none lays
+    it out again (its rows, their order, their labels).
+    """
+
+    #: "by_level", "repeat"…: a sheet's name; without "by_", the section of ``stats``'s piped rows.
     name: str
     title: str
     head: tuple[str, ...]
@@ -347,11 +352,21 @@ class Table(NamedTuple):
     chart_columns: tuple[int, ...] = (1,)
     #: Whether those columns are parts of one whole (levels of a total: stacked bars) or side by side.
     stacked: bool = False
-    #: Colours of the chart's series, when they mean something (medal colours for levels).
-    colours: tuple[str, ...] = ()
+    #: The level each chart column counts, when they are levels: drawn in medal colours.
+    column_levels: tuple[Level, ...] = ()
+    #: The level of each row, when the rows are levels: a terminal shows their medals.
+    row_levels: tuple[Level, ...] = ()
+    #: The codes the first column's labels stand for, when they say more ("09" for "09 Ariège"):
+    #: piped rows give the codes, which scripts match.
+    codes: tuple[str, ...] = ()
     note: str | None = None
     #: How many columns of labels come first; the count after them is the one a terminal bar shows.
     labels: int = 1
+
+    @property
+    def colours(self) -> tuple[str, ...]:
+        """Colours of the chart's series, when they mean something (medal colours for levels)."""
+        return tuple(LEVEL_COLOURS[level] for level in self.column_levels)
 
 
 def key_label(field: str, key: str, lang: Lang) -> str:
@@ -375,11 +390,12 @@ def counts_table(counts: Counts, lang: Lang) -> Table:
     name = "by_" + "_".join(counts.fields)
     title = f"{words['by']} " + " × ".join(labels[field].lower() for field in counts.fields)
     first = counts.fields[0]
+    row_levels: tuple[Level, ...] = counts.keys[0] if first == "level" else ()  # type: ignore[assignment]
     if len(counts.fields) == 1:
         singles: tuple[tuple[str | int, ...], ...] = tuple(
             (key_label(first, key, lang), counts.counts.get((key,), 0)) for key in counts.keys[0]
         )
-        return Table(name, title, (labels[first], words["awards"]), singles)
+        return Table(name, title, (labels[first], words["awards"]), singles, row_levels=row_levels)
     if len(counts.fields) == 2:
         second = counts.fields[1]
         columns = counts.keys[1]
@@ -388,8 +404,16 @@ def counts_table(counts: Counts, lang: Lang) -> Table:
             (key_label(first, key, lang), counts.totals[key], *(counts.counts.get((key, other), 0) for other in columns))
             for key in counts.keys[0]
         )
-        colours = tuple(LEVEL_COLOURS[key] for key in columns) if second == "level" else ()
-        return Table(name, title, head, crossed, chart_columns=tuple(range(2, len(head))), stacked=True, colours=colours)
+        return Table(
+            name,
+            title,
+            head,
+            crossed,
+            chart_columns=tuple(range(2, len(head))),
+            stacked=True,
+            column_levels=columns if second == "level" else (),  # type: ignore[arg-type]
+            row_levels=row_levels,
+        )
     rank = [{key: position for position, key in enumerate(keys)} for keys in counts.keys]
     combinations = sorted(counts.counts, key=lambda combination: [rank[n][key] for n, key in enumerate(combination)])
     rows: tuple[tuple[str | int, ...], ...] = tuple(
@@ -416,12 +440,22 @@ def counts_document(counts: Counts) -> list[dict[str, Any]]:
 
 
 def overview_tables(stats: Stats, lang: Lang) -> list[Table]:
-    """The figures of ``territoria stats`` as tables, in the order the terminal shows them."""
+    """The figures of ``territoria stats`` as tables, in the order every output gives them.
+
+    The terminal (:func:`territoria_cli.views.stats_tables`), the piped rows
+    (:func:`territoria_cli.views.stats_rows`) and the files (``--format``) are
+    all drawn from these: a section, a row or a label is added here once.
+    """
     labels, words = FIELD_LABELS[lang], WORDS[lang]
     level_labels = LEVEL_LABELS[lang]
     tables = [
-        Table("by_level", words["by_level"], (labels["level"], words["count"]),
-              tuple((level_labels[level], count) for level, count in stats.by_level.items())),
+        Table(
+            "by_level",
+            words["by_level"],
+            (labels["level"], words["count"]),
+            tuple((level_labels[level], count) for level, count in stats.by_level.items()),
+            row_levels=tuple(stats.by_level),
+        ),
         Table(
             "by_category",
             words["by_category"],
@@ -430,7 +464,7 @@ def overview_tables(stats: Stats, lang: Lang) -> list[Table]:
                   for category, per in stats.by_category.items()),
             chart_columns=(2, 3, 4),
             stacked=True,
-            colours=tuple(LEVEL_COLOURS.values()),
+            column_levels=LEVELS,
         ),
         Table(
             "by_kind",
@@ -446,6 +480,7 @@ def overview_tables(stats: Stats, lang: Lang) -> list[Table]:
             words["by_department"],
             (labels["department"], words["count"]),
             tuple((key_label("department", code, lang), count) for code, count in stats.by_department.items()),
+            codes=tuple(stats.by_department),
         ),
     ]
     if stats.repeat_laureates:

@@ -8,7 +8,6 @@ ligatures of French spelling irrelevant, with one definition for the whole tool.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 # Letters that Unicode does not decompose but a French reader treats as two,
 # and typographic apostrophes and quotes that fold to the ASCII ones users type.
@@ -45,39 +44,6 @@ _TABLE = _FoldTable()
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip its accents: "Élancourt" becomes "elancourt"."""
     return text.translate(_TABLE)
-
-
-class _FoldedLength(dict[str, int]):
-    """How many characters each character folds to, computed once per character."""
-
-    def __missing__(self, char: str) -> int:
-        length = self[char] = len(fold(char))
-        return length
-
-
-_FOLDED_LENGTH = _FoldedLength()
-
-
-def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
-    """Fold ``text`` and map each folded character back to its index in ``text``.
-
-    Matching happens on folded text; highlighting must happen on the original.
-    Nearly every character folds to one ("é" to "e"), so the offsets are the
-    identity but around the few that fold to more or fewer ("œ", "…", a lone
-    combining accent). Looping over each character in Python instead costs
-    about a millisecond per summary: ten seconds for a search with 10,000 hits.
-    """
-    changing = "".join(char for char in set(text) if _FOLDED_LENGTH[char] != 1)
-    if not changing:
-        return fold(text), range(len(text))
-    offsets: list[int] = []
-    cursor = 0
-    for match in re.finditer("[" + re.escape(changing) + "]", text):
-        offsets.extend(range(cursor, match.start()))
-        offsets.extend([match.start()] * _FOLDED_LENGTH[match.group()])
-        cursor = match.end()
-    offsets.extend(range(cursor, len(text)))
-    return fold(text), offsets
 
 
 def quoted(value: str, limit: int = 60) -> str:

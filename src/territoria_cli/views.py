@@ -714,70 +714,32 @@ def stats(figures: Stats, out: Output) -> None:
 
 
 def stats_tables(figures: Stats, lang: Lang) -> Group:
-    """The figures of the palmarès as tables with bars."""
+    """The figures of the palmarès as tables with bars, under a headline of the two counts of the communiqué."""
     from rich.console import Group
     from rich.text import Text
 
-    from territoria_cli.stats import WORDS as STATS_WORDS
-    from territoria_cli.stats import key_label
+    from territoria_cli.stats import overview_tables
 
-    words = STATS_WORDS[lang]
     headline = Text(f"{count_of_awards(figures.awards, lang)} · {count_of_bodies(figures.bodies, lang)}", style="bold")
-
-    levels = _count_table(words["by_level"], FIELD_LABELS[lang]["level"], lang)
-    largest = max(figures.by_level.values(), default=0)
-    for level, count in figures.by_level.items():
-        levels.add_row(medal(level, lang), str(count), bar(count, largest, LEVEL_STYLES[level]))
-
-    categories = _table(title=words["by_category"])
-    categories.add_column(FIELD_LABELS[lang]["category"])
-    categories.add_column(words["total"], justify="right")
-    for level in LEVELS:
-        categories.add_column(LEVEL_LABELS[lang][level], justify="right", style=LEVEL_STYLES[level])
-    categories.add_column("")
-    largest = max((sum(counts.values()) for counts in figures.by_category.values()), default=0)
-    for category, counts in figures.by_category.items():
-        per_level = [counts.get(level, 0) for level in LEVELS]
-        categories.add_row(data_text(category), str(sum(per_level)), *map(str, per_level), level_bar(counts, largest))
-
-    kinds = _table(title=words["by_kind"], caption=words["kind_note"])
-    kinds.caption_justify = "left"
-    kinds.add_column(FIELD_LABELS[lang]["kind"])
-    kinds.add_column(words["bodies"], justify="right")
-    kinds.add_column(words["awards"], justify="right")
-    kinds.add_column("")
-    largest = max(figures.by_kind.values(), default=0)
-    for kind, count in figures.by_kind.items():
-        kinds.add_row(Text(KIND_LABELS[lang][kind]), str(count), str(figures.awards_by_kind.get(kind, 0)), bar(count, largest))
-    regions = _count_table(words["by_region"], FIELD_LABELS[lang]["region"], lang)
-    _add_counts(regions, figures.by_region.items())
-    departments = _count_table(words["by_department"], FIELD_LABELS[lang]["department"], lang)
-    _add_counts(departments, ((key_label("department", code, lang), count) for code, count in figures.by_department.items()))
-
-    parts: list[RenderableType] = [headline, levels, categories, kinds, Text(""), regions, departments]  # a line after the note
-    if figures.repeat_laureates:
-        repeats = _count_table(words["repeat"], FIELD_LABELS[lang]["laureate"], lang)
-        _add_counts(repeats, figures.repeat_laureates)
-        parts.append(repeats)
+    parts: list[RenderableType] = [headline]
+    for table in overview_tables(figures, lang):
+        parts.append(counts_table(table, lang))
+        if table.note:
+            parts.append(Text(""))  # the note is the table's caption: a line after it
     return Group(*parts)
 
 
 def stats_rows(figures: Stats, lang: Lang) -> Iterable[Sequence[str]]:
-    """Piped: the section first ("awards", "level", "category"…), then the names and counts."""
+    """Piped: the section first ("awards", "level", "category"…), then the names (codes for départements) and counts."""
+    from territoria_cli.stats import overview_tables
+
     yield "awards", str(figures.awards)
     yield "bodies", str(figures.bodies)
-    for level, count in figures.by_level.items():
-        yield "level", LEVEL_LABELS[lang][level], str(count)
-    for category, per_level in figures.by_category.items():
-        yield "category", category, str(sum(per_level.values())), *(str(per_level.get(level, 0)) for level in LEVELS)
-    for kind, count in figures.by_kind.items():
-        yield "kind", KIND_LABELS[lang][kind], str(count), str(figures.awards_by_kind.get(kind, 0))
-    for region, count in figures.by_region.items():
-        yield "region", region, str(count)
-    for code, count in figures.by_department.items():
-        yield "department", code, str(count)
-    for laureate, count in figures.repeat_laureates:
-        yield "repeat", laureate, str(count)
+    for table in overview_tables(figures, lang):
+        section = table.name.removeprefix("by_")
+        names = table.codes or [str(cells[0]) for cells in table.rows]
+        for name, cells in zip(names, table.rows, strict=True):
+            yield section, name, *(str(cell) for cell in cells[1:])
 
 
 def counts(table: CountTable, document: object, out: Output) -> None:
@@ -785,21 +747,36 @@ def counts(table: CountTable, document: object, out: Output) -> None:
     if out.as_json:
         write(json_text(document))
     elif for_people():
-        display(counts_table(table))
+        display(counts_table(table, out.lang))
     else:
         write(plain_rows([str(cell) for cell in cells] for cells in table.rows))
 
 
-def counts_table(table: CountTable) -> Table:
-    """A table of ``stats --by`` with a bar of each row's first count (its total in a cross-table)."""
+def counts_table(table: CountTable, lang: Lang) -> Table:
+    """A table of counts with a bar of each row's first count (its total in a cross-table).
 
+    Levels are shown as medals: a row of a level has its medal and a bar of
+    its colour; columns of levels are in their colours, and the bar is
+    stacked from them.
+    """
     view = _table(title=table.title, caption=table.note)
+    view.caption_justify = "left"
+    column_styles = dict(zip(table.chart_columns, (LEVEL_STYLES[level] for level in table.column_levels), strict=False))
     for position, label in enumerate(table.head):
-        view.add_column(label, justify="left" if position < table.labels else "right")
+        view.add_column(
+            label, justify="left" if position < table.labels else "right", style=column_styles.get(position)
+        )
     view.add_column("")
     largest = max((int(cells[table.labels]) for cells in table.rows), default=0)
-    for cells in table.rows:
-        view.add_row(*(data_text(str(cell)) for cell in cells), bar(int(cells[table.labels]), largest))
+    for position, cells in enumerate(table.rows):
+        level = table.row_levels[position] if table.row_levels else None
+        first: Text = medal(level, lang) if level else data_text(str(cells[0]))
+        if table.column_levels:
+            per_level = {counted: int(cells[column]) for counted, column in zip(table.column_levels, table.chart_columns, strict=True)}
+            shown = level_bar(per_level, largest)
+        else:
+            shown = bar(int(cells[table.labels]), largest, LEVEL_STYLES[level] if level else "cyan")
+        view.add_row(first, *(data_text(str(cell)) for cell in cells[1:]), shown)
     return view
 
 
@@ -826,24 +803,6 @@ def _bar_length(count: int, largest: int) -> int:
     return max(1, round(count / largest * BAR_WIDTH))
 
 
-def _count_table(title: str | None, label: str, lang: Lang) -> Table:
-    table = _table(title=title)
-    table.add_column(label)
-    from territoria_cli.stats import WORDS as STATS_WORDS
-
-    table.add_column(STATS_WORDS[lang]["count"], justify="right")
-    table.add_column("")
-    return table
-
-
-def _add_counts(table: Table, counts: Iterable[tuple[str, int]]) -> None:
-
-    rows = list(counts)
-    largest = max((count for _, count in rows), default=0)
-    for name, count in rows:
-        table.add_row(data_text(name), str(count), bar(count, largest))
-
-
 # ---------------------------------------------------------------- values
 
 
@@ -862,9 +821,10 @@ def value_counts(field: str, counts: Sequence[tuple[str, int]], out: Output) -> 
 
 
 def value_counts_table(field: str, counts: Sequence[tuple[str, int]], lang: Lang) -> Table:
-    table = _count_table(None, FIELD_LABELS[lang][field], lang)
-    _add_counts(table, counts)
-    return table
+    from territoria_cli.stats import WORDS as STATS_WORDS
+    from territoria_cli.stats import Table as CountTable
+
+    return counts_table(CountTable(field, "", (FIELD_LABELS[lang][field], STATS_WORDS[lang]["count"]), tuple(counts)), lang)
 
 
 # ---------------------------------------------------------------- export and import

@@ -81,11 +81,7 @@ def _synonyms(synonym_files: Sequence[Path], use_cache: bool) -> Synonyms:
     from territoria_cli.search import synonyms
     from territoria_cli.search.index import cache_root
 
-    try:
-        folder = cache_root() if use_cache else None
-    except Exception:  # noqa: BLE001 - platformdirs could not tell: no cache, as documented
-        folder = None
-    return synonyms.load(synonyms.synonym_files(synonym_files), folder)
+    return synonyms.load(synonyms.synonym_files(synonym_files), cache_root() if use_cache else None)
 
 
 def _filters(catalogue: Callable[[], Catalogue], filters: FilterValues | Filters) -> Filters:

@@ -233,11 +233,11 @@ def _ignore(fraction: float) -> None:
     """No one to tell."""
 
 
-def cache_root() -> Path:
-    """Where indexes are kept: territoria's folder in the user's cache folder."""
-    from territoria_cli.catalogue import user_cache_dir
+def cache_root() -> Path | None:
+    """Where indexes are kept, in territoria's cache folder; None when there is none."""
+    from territoria_cli.catalogue import cache_path
 
-    return user_cache_dir() / "search"
+    return cache_path("search")
 
 
 def _format_key() -> str:
@@ -330,9 +330,8 @@ def open_index(
     identity = _identity(store) if use_cache else None
     if identity is None:
         return build_in_memory(open_catalogue().awards())
-    try:
-        root = cache_root()
-    except Exception:  # noqa: BLE001 - platformdirs could not tell: no cache, as documented
+    root = cache_root()
+    if root is None:
         return build_in_memory(open_catalogue().awards())
     store_part, version_part, key = identity
     final = root / f"index-{store_part}-{version_part}"
