@@ -18,6 +18,15 @@ find, and the collector's passes over the freshly imported modules cost
 about 5 ms of a 60 ms start-up (measured). Only the command does this:
 importing ``territoria_cli`` as a library leaves the collector and the
 signals alone.
+
+On the way out, every object is moved to the collector's permanent
+generation (``gc.freeze``). The interpreter's shutdown runs a full
+collection whether the collector is on or not, and with Typer, Click, Rich
+and tantivy loaded that pass over tens of thousands of objects cost 12-14 ms
+of a 90 ms ``show`` (measured: 88.8 → 76.3 ms, a bare two-command Typer app
+77-79 ms). Shutdown still flushes the streams, runs ``atexit`` handlers and
+releases every module; only cycles are left to the operating system, which
+frees the whole process a moment later.
 """
 
 # The interpreter's own C module, loaded before any Python code runs: the
@@ -59,6 +68,7 @@ def main() -> None:
         code = INTERRUPTED
     signal.signal(signal.SIGINT, _exit_at_once)
     signal.signal(signal.SIGTERM, _exit_at_once)
+    gc.freeze()  # the shutdown's full collection then has nothing to walk (see above)
     sys.exit(code)
 
 
