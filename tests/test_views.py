@@ -209,11 +209,35 @@ def test_counts_by_level_show_medals_and_bars_in_level_colours(real_awards):
 
     by_level = counts_table(count_by(real_awards, ["level"]), "fr")
     assert "● Or" in draw(views.counts_table(by_level, "fr"))
-    crossed = views.counts_table(counts_table(count_by(real_awards, ["region", "level"]), "fr"), "fr")
+    crossed = views.counts_table(counts_table(count_by(real_awards, ["region", "level"]), "fr"), "fr").build(120)
     cells = list(crossed.columns[-1].cells)
     first_bar = cells[0]  # Île-de-France: 6 gold, 1 silver, 7 bronze, the largest total
     assert len(first_bar.plain) == views.BAR_WIDTH
     assert [str(span.style) for span in first_bar.spans] == [views.LEVEL_STYLES[level] for level in LEVELS]
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120])
+def test_counts_tables_fit_the_terminal_without_cutting_names_or_bars(real_awards, width):
+    """Bars shorten to the room left (none below the minimum), and names wrap whole: nothing ends in "…"."""
+    from territoria_cli.stats import count_by, counts_table
+
+    crossed = counts_table(count_by(real_awards, ["region", "level"]), "fr")
+    crossed_text = draw(views.counts_table(crossed, "fr"), width)
+    text = crossed_text + draw(views.stats_tables(compute_stats(real_awards), "fr"), width)
+    lines = text.splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    assert "…" not in text
+    bars = [len(line.strip().split()[-1]) for line in lines if line.rstrip().endswith(views.BAR)]
+    assert bars and all(length <= views.BAR_WIDTH for length in bars)
+    crossed_bars = [line for line in crossed_text.splitlines() if line.rstrip().endswith(views.BAR)]
+    assert bool(crossed_bars) == (width >= 80)  # no room for bars at 40 and 60 columns: names and counts first
+    assert all(name.split()[0][:5] in crossed_text for name, *_ in crossed.rows)  # every row is there, named
+
+
+def test_stacked_bars_add_up_to_the_bar_of_their_total():
+    for counts in ({"or": 2, "argent": 0, "bronze": 2}, {"or": 1, "argent": 1, "bronze": 1}, {"or": 5}):
+        total = sum(counts.values())
+        assert len(views.level_bar(counts, 9).plain) == len(views.bar(total, 9).plain)
 
 
 def test_stats_view_of_nothing_does_not_fail():

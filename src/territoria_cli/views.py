@@ -68,7 +68,9 @@ LEVEL_STYLES: dict[Level, str] = {"or": "bold color(136)", "argent": "bold color
 MEDAL = "●"
 HIGHLIGHT_STYLE = "bold black on yellow"
 BAR = "█"
-BAR_WIDTH = 30
+#: The longest bar of a counts table, when the terminal has room for it; with less room than the
+#: minimum, a table has no bars (names and counts first).
+BAR_WIDTH, BAR_MIN_WIDTH = 30, 8
 
 #: Words of the terminal views that are not field labels (those live in the model; the titles of stats in stats).
 WORDS: dict[Lang, dict[str, str]] = {
@@ -752,55 +754,102 @@ def counts(table: CountTable, document: object, out: Output) -> None:
         write(plain_rows([str(cell) for cell in cells] for cells in table.rows))
 
 
-def counts_table(table: CountTable, lang: Lang) -> Table:
+def counts_table(table: CountTable, lang: Lang) -> _FittedCounts:
     """A table of counts with a bar of each row's first count (its total in a cross-table).
 
     Levels are shown as medals: a row of a level has its medal and a bar of
     its colour; columns of levels are in their colours, and the bar is
-    stacked from them.
+    stacked from them. The bars take the room the names and counts leave, up
+    to :data:`BAR_WIDTH`: on a narrow terminal they shorten rather than being
+    cut, and names wrap only when even short bars leave them too little room.
     """
-    view = _table(title=table.title, caption=table.note)
-    view.caption_justify = "left"
-    column_styles = dict(zip(table.chart_columns, (LEVEL_STYLES[level] for level in table.column_levels), strict=False))
-    for position, label in enumerate(table.head):
-        view.add_column(
-            label, justify="left" if position < table.labels else "right", style=column_styles.get(position)
-        )
-    view.add_column("")
-    largest = max((int(cells[table.labels]) for cells in table.rows), default=0)
-    for position, cells in enumerate(table.rows):
-        level = table.row_levels[position] if table.row_levels else None
-        first: Text = medal(level, lang) if level else data_text(str(cells[0]))
-        if table.column_levels:
-            per_level = {counted: int(cells[column]) for counted, column in zip(table.column_levels, table.chart_columns, strict=True)}
-            shown = level_bar(per_level, largest)
-        else:
-            shown = bar(int(cells[table.labels]), largest, LEVEL_STYLES[level] if level else "cyan")
-        view.add_row(first, *(data_text(str(cell)) for cell in cells[1:]), shown)
-    return view
+    return _FittedCounts(table, lang)
 
 
-def bar(count: int, largest: int, style: str = "cyan") -> Text:
-    """A horizontal bar scaled so that ``largest`` fills :data:`BAR_WIDTH`; any non-zero count shows."""
+class _FittedCounts:
+    """A counts table drawn for the width it gets (see :func:`counts_table`)."""
+
+    def __init__(self, table: CountTable, lang: Lang) -> None:
+        self.table = table
+        self.lang = lang
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Table]:
+        yield self.build(options.max_width)
+
+    def build(self, width: int) -> Table:
+        """The table for ``width`` columns: counts and bars get their widths from us, names what is left."""
+        from rich.cells import cell_len
+
+        table, lang = self.table, self.lang
+        view = _table(title=table.title, caption=table.note)
+        view.caption_justify = "left"
+        column_styles = dict(zip(table.chart_columns, (LEVEL_STYLES[level] for level in table.column_levels), strict=False))
+        firsts = [
+            medal(table.row_levels[position], lang) if table.row_levels else data_text(str(cells[0]))
+            for position, cells in enumerate(table.rows)
+        ]
+        naturals = [
+            max([cell_len(label), *(cell_len(str(cells[position])) for cells in table.rows)])
+            for position, label in enumerate(table.head)
+        ]
+        naturals[0] = max([cell_len(table.head[0]), *(first.cell_len for first in firsts)])
+        largest = max((int(cells[table.labels]) for cells in table.rows), default=0)
+        room = width - sum(naturals) - COLUMN_MARGIN * (len(table.head) + 1) - 1
+        # No bars when too narrow (the counts say it all), nor when every count is 0.
+        bar_width = min(BAR_WIDTH, room) if room >= BAR_MIN_WIDTH and largest > 0 else 0
+        for position, label in enumerate(table.head):
+            counted = position >= table.labels
+            view.add_column(
+                label,
+                justify="right" if counted else "left",
+                style=column_styles.get(position),
+                width=naturals[position] if counted else None,  # names wrap if they must; counts never
+                overflow="fold",  # a name longer than its column wraps whole, never cut with "…"
+            )
+        if bar_width:
+            view.add_column("", width=bar_width, no_wrap=True)
+        for position, cells in enumerate(table.rows):
+            level = table.row_levels[position] if table.row_levels else None
+            if table.column_levels:
+                per_level = {counted: int(cells[column]) for counted, column in zip(table.column_levels, table.chart_columns, strict=True)}
+                shown = level_bar(per_level, largest, bar_width)
+            else:
+                shown = bar(int(cells[table.labels]), largest, LEVEL_STYLES[level] if level else "cyan", bar_width)
+            view.add_row(firsts[position], *(data_text(str(cell)) for cell in cells[1:]), *([shown] if bar_width else []))
+        return view
+
+
+def bar(count: int, largest: int, style: str = "cyan", width: int = BAR_WIDTH) -> Text:
+    """A horizontal bar scaled so that ``largest`` fills ``width``; any non-zero count shows."""
     from rich.text import Text
 
-    return Text(BAR * _bar_length(count, largest), style=style)
+    return Text(BAR * _bar_length(count, largest, width), style=style)
 
 
-def level_bar(counts: dict[Level, int], largest: int) -> Text:
-    """A bar stacked by level, each part in its medal colour."""
+def level_bar(counts: dict[Level, int], largest: int, width: int = BAR_WIDTH) -> Text:
+    """A bar stacked by level, each part in its medal colour, as long as :func:`bar` of their total.
+
+    Each part ends where the running total's bar would end, so the parts add
+    up to the total's length (rounding each part alone made a row of 4 one
+    block shorter than a row of 4 unstacked).
+    """
     from rich.text import Text
 
-    text = Text()
+    text, drawn, running = Text(), 0, 0
+    total = sum(counts.get(level, 0) for level in LEVELS)
+    length = _bar_length(total, largest, width)
     for level in LEVELS:
-        text.append(BAR * _bar_length(counts.get(level, 0), largest), style=LEVEL_STYLES[level])
+        running += counts.get(level, 0)
+        end = round(running / total * length) if total else 0
+        text.append(BAR * (end - drawn), style=LEVEL_STYLES[level])
+        drawn = end
     return text
 
 
-def _bar_length(count: int, largest: int) -> int:
+def _bar_length(count: int, largest: int, width: int = BAR_WIDTH) -> int:
     if count <= 0 or largest <= 0:
         return 0
-    return max(1, round(count / largest * BAR_WIDTH))
+    return max(1, round(count / largest * width))
 
 
 # ---------------------------------------------------------------- values
@@ -820,7 +869,7 @@ def value_counts(field: str, counts: Sequence[tuple[str, int]], out: Output) -> 
         write(plain_rows((value, str(count)) for value, count in counts))
 
 
-def value_counts_table(field: str, counts: Sequence[tuple[str, int]], lang: Lang) -> Table:
+def value_counts_table(field: str, counts: Sequence[tuple[str, int]], lang: Lang) -> _FittedCounts:
     from territoria_cli.stats import WORDS as STATS_WORDS
     from territoria_cli.stats import Table as CountTable
 
