@@ -49,13 +49,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from territoria_cli import store as store_file
-from territoria_cli.model import Award, Laureate
+from territoria_cli.model import Award, AwardFacts, Laureate, Level
 from territoria_cli.store import bulk_allocation
 
 if TYPE_CHECKING:  # annotations only: building these aliases costs 0.15 ms at every start
     from collections.abc import Callable
     from contextlib import AbstractContextManager
 
+    from territoria_cli.filters import FilterValues
     from territoria_cli.stats import Stats
 
     #: ``progress(fraction)`` reporter handed to a rebuild, from 0.0 to 1.0.
@@ -252,6 +253,76 @@ class Catalogue:
 
         return self._kept(f"values-{field}", lambda: accepted_values(self.awards(), field))
 
+    def facts(self) -> Sequence[AwardFacts]:
+        """What filters, sorting and counts read of every award, in stored order.
+
+        From the cache, :class:`Facts` kept there by the first command that
+        needs them: at 100,000 awards they load in about 0.1 s and 60 MiB,
+        whole awards in 0.5 s and 250 MiB (the summaries are most of a store's
+        bytes). Without a cache, or once the awards are loaded, the awards.
+        """
+        facts = self._facts()
+        return self.awards() if facts is None else facts
+
+    def _facts(self) -> list[Facts] | None:
+        if self._awards is not None or self._cached is None:
+            return None
+        rows = self._kept("facts", lambda: [_fact_row(position, award) for position, award in enumerate(self.awards())])
+        if self._awards is not None:  # the facts were just taken from them
+            return None
+        bodies: dict[Any, tuple[Laureate, ...]] = {}
+        facts = []
+        with bulk_allocation():
+            for row in rows:
+                laureates = bodies.get(row[7])
+                if laureates is None:
+                    laureates = bodies[row[7]] = tuple(Laureate._make(body) for body in row[7])
+                facts.append(Facts._make((*row[:7], laureates, row[8])))
+        return facts
+
+    def select(
+        self, filters: FilterValues, *, sort: str | None = None, reverse: bool = False, limit: int | None = None
+    ) -> tuple[list[Award], int]:
+        """:func:`territoria_cli.filters.select` over the whole store: the awards kept, cut to ``limit``, and how many were kept.
+
+        Filtering and sorting read :meth:`facts`; only the awards returned are read whole.
+        """
+        from territoria_cli.filters import read_filters, select
+
+        chosen = read_filters(self.names, **filters)
+        facts = self._facts()
+        if facts is None:
+            kept: list[Award] = select(self.awards(), chosen, sort=sort, reverse=reverse)
+            return kept[:limit], len(kept)
+        kept_facts = select(facts, chosen, sort=sort, reverse=reverse)
+        return self._at(kept_facts[:limit]), len(kept_facts)
+
+    def _at(self, kept: Sequence[Facts]) -> list[Award]:
+        """The whole awards of ``kept``, in that order, each chunk read once."""
+        wanted: dict[int, list[int]] = {}
+        for fact in kept:
+            wanted.setdefault(fact.position // CHUNK_AWARDS, []).append(fact.position)
+        found: dict[int, Award] = {}
+        bodies: dict[Any, tuple[Laureate, ...]] = {}
+        with bulk_allocation():
+            for number, positions in wanted.items():
+                rows = self._chunk_rows(number)
+                if rows is None:
+                    awards = self.awards()
+                    return [awards[fact.position] for fact in kept]
+                start = number * CHUNK_AWARDS
+                chosen = [rows[position - start] for position in positions]
+                found.update(zip(positions, _awards_of(chosen, bodies), strict=True))
+        return [found[fact.position] for fact in kept]
+
+    def _chunk_rows(self, number: int) -> list[Any] | None:
+        """The plain rows of chunk ``number``; ``None`` if the cache cannot give them (the store is read instead)."""
+        assert self._cached is not None
+        try:
+            return self._cached.chunk(number)
+        except _Damaged:
+            return None
+
     def names(self, field: str) -> list[str]:
         """The names the store holds for ``field`` (:func:`territoria_cli.values.stored_names`), from :meth:`values`."""
         return [name for name, count in self.values(field) if count]
@@ -316,6 +387,29 @@ def _cache_base(resolved: str) -> Path | None:
     """The catalogue files of the store at ``resolved`` share this path, plus a suffix."""
     folder = cache_path("catalogue")
     return None if folder is None else folder / digest(resolved)
+
+
+class Facts(NamedTuple):
+    """An award without its summary, summary title, budget and excellence: what filters, sorting and counts read.
+
+    ``position`` is the award's place in the store, where :meth:`Catalogue.select` finds the whole award.
+    """
+
+    position: int
+    id: str
+    year: int
+    level: Level
+    category: str
+    sponsor: str | None
+    laureate: str
+    laureates: tuple[Laureate, ...]
+    title: str
+
+
+def _fact_row(position: int, award: Award) -> tuple[Any, ...]:
+    """A :class:`Facts` as marshal stores it (plain tuples)."""
+    bodies = tuple(tuple(body) for body in award.laureates)
+    return (position, award.id, award.year, award.level, award.category, award.sponsor, award.laureate, bodies, award.title)
 
 
 def _chunk_rows(awards: Sequence[Award]) -> list[tuple[Any, ...]]:

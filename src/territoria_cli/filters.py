@@ -23,11 +23,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from territoria_cli.errors import Failure, UsageError
 from territoria_cli.i18n import N_, _
-from territoria_cli.model import LEVELS, Award, parse_kind, parse_level
+from territoria_cli.model import LEVELS, Award, AwardFacts, parse_kind, parse_level
 from territoria_cli.text import fold, name_key, quoted
 
 # --------------------------------------------------------------------------- reading typed values
@@ -98,6 +98,9 @@ def _closest(wanted: str, names: Sequence[str]) -> list[str]:
     alike = [by_word[word] for word in difflib.get_close_matches(wanted, list(by_word), n=SHOWN_NAMES, cutoff=0.75)]
     return list(dict.fromkeys([*containing, *alike]))[:SHOWN_NAMES]
 
+
+#: Awards or their facts (:class:`territoria_cli.model.AwardFacts`): filtering and sorting give back what they get.
+Listed = TypeVar("Listed", bound=AwardFacts)
 
 #: The names a store holds for a field of :mod:`territoria_cli.values` ("category", "region",
 #: "department", "sponsor"), the most awarded first: what typed filter values are resolved against.
@@ -170,7 +173,7 @@ def population_range(value: str, stored: StoredNames | None = None) -> tuple[int
     return None if (match["low"], match["high"]) == (None, None) else (low, high)
 
 
-def _in_population_range(award: Award, bounds: tuple[int, float]) -> bool:
+def _in_population_range(award: AwardFacts, bounds: tuple[int, float]) -> bool:
     low, high = bounds
     return any(body.population is not None and low <= body.population <= high for body in award.laureates)
 
@@ -219,7 +222,7 @@ def _name_parts(values: Iterable[str], stored: StoredNames) -> frozenset[str] | 
     return frozenset(part for part in map(compact_name, values) if part) or None
 
 
-def _names(award: Award) -> tuple[str, ...]:
+def _names(award: AwardFacts) -> tuple[str, ...]:
     return (award.laureate, *(body.name for body in award.laureates))
 
 
@@ -245,7 +248,7 @@ class Filter(NamedTuple):
     metavar: str
     help: str
     read: Callable[[Any, StoredNames], Any]
-    matches: Callable[[Award, Any], bool]
+    matches: Callable[[AwardFacts, Any], bool]
     repeatable: bool = True
     item: type = str
     values: str | None = None
@@ -348,7 +351,7 @@ class Filters(NamedTuple):
 
     given: tuple[tuple[Filter, Any], ...] = ()
 
-    def matches(self, award: Award) -> bool:
+    def matches(self, award: AwardFacts) -> bool:
         return all(entry.matches(award, value) for entry, value in self.given)
 
     @property
@@ -368,7 +371,7 @@ NO_FILTERS = Filters()
 FilterValues = Mapping[str, Any]
 
 
-def build_filters(awards: Sequence[Award], **typed: Any) -> Filters:
+def build_filters(awards: Sequence[AwardFacts], **typed: Any) -> Filters:
     """Read the filters as the user typed them (any case, any accents), e.g. ``levels=["OR"]``.
 
     Keywords are the names of :data:`FILTERS`; a repeatable filter takes any
@@ -379,7 +382,7 @@ def build_filters(awards: Sequence[Award], **typed: Any) -> Filters:
     return read_filters(names_in(awards), **typed)
 
 
-def names_in(awards: Sequence[Award]) -> StoredNames:
+def names_in(awards: Sequence[AwardFacts]) -> StoredNames:
     """The names ``awards`` hold for each field, read from them when a filter first asks."""
     from territoria_cli.values import stored_names
 
@@ -403,7 +406,7 @@ def read_filters(stored: StoredNames, **typed: Any) -> Filters:
     return Filters(tuple(given))
 
 
-def filter_awards(awards: Iterable[Award], filters: Filters) -> list[Award]:
+def filter_awards(awards: Iterable[Listed], filters: Filters) -> list[Listed]:
     """The awards the filters keep, in their given order."""
     if not filters.active:
         return list(awards)
@@ -415,12 +418,12 @@ def filter_awards(awards: Iterable[Award], filters: Filters) -> list[Award]:
 _LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
 
 
-def level_rank(award: Award) -> int:
+def level_rank(award: AwardFacts) -> int:
     """0 for gold, 1 for silver, 2 for bronze: the order of the palmarès."""
     return _LEVEL_RANK[award.level]
 
 
-def sort_awards(awards: Iterable[Award], key: str = "level", *, reverse: bool = False) -> list[Award]:
+def sort_awards(awards: Iterable[Listed], key: str = "level", *, reverse: bool = False) -> list[Listed]:
     """Awards in the order a reader expects for ``key``; later keys break ties.
 
     "level" (the default) is the palmarès reading: gold first, then by
@@ -433,7 +436,7 @@ def sort_awards(awards: Iterable[Award], key: str = "level", *, reverse: bool = 
     return sorted(awards, key=sort_key, reverse=reverse)
 
 
-_SORT_FUNCTIONS: dict[str, Callable[[Award], Any]] = {
+_SORT_FUNCTIONS: dict[str, Callable[[AwardFacts], Any]] = {
     "level": lambda a: (_LEVEL_RANK[a.level], fold(a.category), fold(a.laureate), a.id),
     "category": lambda a: (fold(a.category), _LEVEL_RANK[a.level], fold(a.laureate), a.id),
     "laureate": lambda a: (fold(a.laureate), _LEVEL_RANK[a.level], a.id),
@@ -444,7 +447,7 @@ _SORT_FUNCTIONS: dict[str, Callable[[Award], Any]] = {
 }
 
 
-def _largest_population(award: Award) -> int | None:
+def _largest_population(award: AwardFacts) -> int | None:
     """The population an award sorts by: its most populous body's (a joint dossier has several); None if unknown."""
     return max((body.population for body in award.laureates if body.population is not None), default=None)
 
@@ -453,13 +456,13 @@ SORT_KEYS: tuple[str, ...] = tuple(_SORT_FUNCTIONS)
 
 
 def select(
-    awards: Sequence[Award],
+    awards: Sequence[Listed],
     filters: FilterValues | Filters = NO_FILTERS,
     *,
     sort: str | None = None,
     reverse: bool = False,
     limit: int | None = None,
-) -> list[Award]:
+) -> list[Listed]:
     """The awards a command shows: filtered, then sorted by ``sort`` (any unique beginning of a key), then cut.
 
     ``filters`` is what the user typed (see :func:`build_filters`) or a

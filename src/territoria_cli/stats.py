@@ -47,7 +47,7 @@ from territoria_cli.model import (
     KINDS,
     LEVEL_LABELS,
     LEVELS,
-    Award,
+    AwardFacts,
     Kind,
     Lang,
     Laureate,
@@ -108,7 +108,7 @@ def counted_body(body: Laureate) -> _Body:
     return _Body(body.kind, body.name, body.department)
 
 
-def palmares_stats(awards: Sequence[Award], filters: Filters, *, hide_empty: bool = False) -> Stats:
+def palmares_stats(awards: Sequence[AwardFacts], filters: Filters, *, hide_empty: bool = False) -> Stats:
     """The figures of the awards ``filters`` keep, with the régions and départements that won nothing.
 
     Those are the official ones (:mod:`territoria_cli.geography`) within the
@@ -123,7 +123,7 @@ def palmares_stats(awards: Sequence[Award], filters: Filters, *, hide_empty: boo
     return compute_stats(kept, all_regions=places["region"], all_departments=places["department"])
 
 
-def palmares_counts(awards: Sequence[Award], filters: Filters, fields: Sequence[str], *, hide_empty: bool = False) -> Counts:
+def palmares_counts(awards: Sequence[AwardFacts], filters: Filters, fields: Sequence[str], *, hide_empty: bool = False) -> Counts:
     """``stats --by``: :func:`count_by` of the awards ``filters`` keep, with the places that won nothing as for
     :func:`palmares_stats`."""
     return count_by(filter_awards(awards, filters), fields, {} if hide_empty else official_places(filters))
@@ -138,7 +138,7 @@ def official_places(filters: Filters) -> dict[str, tuple[str, ...]]:
 
 
 def compute_stats(
-    awards: Sequence[Award], *, all_regions: Iterable[str] = (), all_departments: Iterable[str] = ()
+    awards: Sequence[AwardFacts], *, all_regions: Iterable[str] = (), all_departments: Iterable[str] = ()
 ) -> Stats:
     """Count ``awards`` (already filtered by the caller, if at all).
 
@@ -204,7 +204,7 @@ def _with_empty(counts: Counter[str], every_place: Iterable[str], sort_key: Call
     return ranked | {place: 0 for place in every_place if place not in ranked}
 
 
-def _awards_by_kind(awards: Sequence[Award]) -> dict[Kind, int]:
+def _awards_by_kind(awards: Sequence[AwardFacts]) -> dict[Kind, int]:
     by_kind = count_by(awards, ("kind",))
     return {kind: by_kind.counts.get((kind,), 0) for kind in by_kind.keys[0]}  # type: ignore[misc]
 
@@ -212,7 +212,7 @@ def _awards_by_kind(awards: Sequence[Award]) -> dict[Kind, int]:
 # --------------------------------------------------------------------------- counts by any field
 
 #: The keys an award counts under, per field (a set: a joint dossier may give several).
-_KEYS_OF: dict[str, Callable[[Award], Iterable[str]]] = {
+_KEYS_OF: dict[str, Callable[[AwardFacts], Iterable[str]]] = {
     "level": lambda award: (award.level,),
     "category": lambda award: (award.category,),
     "kind": lambda award: {counted_body(body).kind for body in award.laureates},
@@ -259,7 +259,7 @@ def parse_by(fields: Iterable[str]) -> tuple[str, ...]:
 
 
 def count_by(
-    awards: Sequence[Award], fields: Sequence[str], known_keys: Mapping[str, Iterable[str]] | None = None
+    awards: Sequence[AwardFacts], fields: Sequence[str], known_keys: Mapping[str, Iterable[str]] | None = None
 ) -> Counts:
     """Count ``awards`` by ``fields``; ``known_keys`` adds keys to show even at 0 (e.g. every région).
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from territoria_cli.errors import UsageError
 from territoria_cli.i18n import _
-from territoria_cli.model import KINDS, LEVELS, Award
+from territoria_cli.model import KINDS, LEVELS, AwardFacts
 from territoria_cli.text import fold, quoted
 
 
@@ -24,7 +24,7 @@ def _once(names: Iterable[str | None]) -> list[str]:
 
 
 #: Field name -> the values one award has for it (an award counts once per value).
-FIELDS: dict[str, Callable[[Award], list[str]]] = {
+FIELDS: dict[str, Callable[[AwardFacts], list[str]]] = {
     "category": lambda award: [award.category],
     "level": lambda award: [award.level],
     "region": lambda award: _once(body.region for body in award.laureates),
@@ -43,7 +43,7 @@ _NATURAL_ORDER: dict[str, Callable[[str], int]] = {
 }
 
 
-def count_values(awards: Sequence[Award], field: str) -> list[tuple[str, int]]:
+def count_values(awards: Sequence[AwardFacts], field: str) -> list[tuple[str, int]]:
     """Each value of ``field`` in ``awards`` with the number of awards that have it."""
     read = FIELDS.get(field)
     if read is None:
@@ -57,12 +57,12 @@ def count_values(awards: Sequence[Award], field: str) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], fold(item[0]), item[0]))
 
 
-def stored_names(awards: Sequence[Award], field: str) -> list[str]:
+def stored_names(awards: Sequence[AwardFacts], field: str) -> list[str]:
     """The names ``awards`` hold for ``field``, in :func:`count_values` order: what typed filter values resolve against."""
     return [name for name, _count in count_values(awards, field)]
 
 
-def accepted_values(awards: Sequence[Award], field: str) -> list[tuple[str, int]]:
+def accepted_values(awards: Sequence[AwardFacts], field: str) -> list[tuple[str, int]]:
     """:func:`count_values`, then the official régions or départements that won nothing, with 0."""
     counts = count_values(awards, field)
     if field not in ("region", "department"):
