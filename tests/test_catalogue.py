@@ -164,3 +164,76 @@ def test_the_library_reads_the_same_awards_and_figures(big_store, monkeypatch, t
     assert Catalogue.open(big_store).stats(hide_empty=True) == compute_stats(direct)
     assert cached.award(direct[123].id) == direct[123]
     assert cached.award("no-such-id") is None
+
+
+def awards_file(cache: Path) -> Path:
+    (found,) = cache.rglob("*.awards")
+    return found
+
+
+def index_segments(cache: Path) -> set[str]:
+    """The names of the search index's segment files: indexing anew writes new ones, a re-keyed index keeps them."""
+    return {path.name for path in cache.rglob("search/index-*/*") if path.suffix in (".idx", ".store", ".term")}
+
+
+def test_a_touched_store_is_not_read_again_and_still_answers(big_store, tmp_path, real_awards):
+    """touch, ``cp -p``, ``git checkout``: a new modification time but the same bytes keep the catalogue and the index."""
+    cache = tmp_path / "cache"
+    award_id = generated_id(real_awards, 17)
+    shown = run("show", award_id, "--db", str(big_store), cache=cache).stdout
+    searched = run("search", "reboisement", "--db", str(big_store), cache=cache).stdout
+    stats = run("stats", "--db", str(big_store), cache=cache).stdout
+    catalogue_file = awards_file(cache)
+    written = (catalogue_file.stat().st_ino, catalogue_file.stat().st_mtime_ns)
+    segments = index_segments(cache)
+    assert award_id in shown and "reboisement" in searched.lower() and segments
+
+    os.utime(big_store, ns=(big_store.stat().st_atime_ns, big_store.stat().st_mtime_ns + 10**9))
+    assert run("show", award_id, "--db", str(big_store), cache=cache).stdout == shown
+    assert run("search", "reboisement", "--db", str(big_store), cache=cache).stdout == searched
+    assert run("stats", "--db", str(big_store), cache=cache).stdout == stats
+    assert (awards_file(cache).stat().st_ino, awards_file(cache).stat().st_mtime_ns) == written  # not written again
+    assert index_segments(cache) == segments  # not indexed again
+
+    copy = big_store.with_name("copy.json")  # another file with the same bytes: another catalogue, as another store
+    copy.write_bytes(big_store.read_bytes())
+    assert run("show", award_id, "--db", str(copy), cache=cache).stdout == shown
+
+
+def test_an_edit_that_keeps_the_size_is_found_by_search(big_store, tmp_path):
+    cache = tmp_path / "cache"
+    assert run("search", "xyzzyqwerty", "--db", str(big_store), cache=cache).stdout == ""
+    assert "2017-allauch-journees-de-reboisement" in run("search", "reboisement", "--db", str(big_store), cache=cache).stdout
+    text = big_store.read_text(encoding="utf-8")
+    big_store.write_text(text.replace("Journées de reboisement", "Journées de xyzzyqwerty"), encoding="utf-8")
+    assert len(text.encode()) == big_store.stat().st_size
+    found = rows_of(run("search", "xyzzyqwerty", "--db", str(big_store), cache=cache).stdout)
+    assert found and all(row[0].startswith("2017-allauch-journees-de-reboisement-") for row in found)
+
+
+def rows_of(output: str) -> list[list[str]]:
+    return [line.split("\t") for line in output.splitlines()]
+
+
+@pytest.mark.parametrize("damage", ["zeroed tail", "cut short", "emptied"])
+def test_a_catalogue_damaged_by_a_crash_is_detected_and_rebuilt(big_store, tmp_path, real_awards, damage):
+    """Cache files are written without fsync: after a power cut one may be cut short or hold zeros where data was."""
+    cache = tmp_path / "cache"
+    command = ("list", "--level", "bronze", "--db", str(big_store))
+    expected = run(*command, cache=cache).stdout
+    catalogue_file = awards_file(cache)
+    data = catalogue_file.read_bytes()
+    damaged = {
+        "zeroed tail": data[: len(data) // 2] + bytes(len(data) - len(data) // 2),
+        "cut short": data[: len(data) - 100],
+        "emptied": b"",
+    }[damage]
+    catalogue_file.write_bytes(damaged)
+
+    assert run(*command, cache=cache).stdout == expected
+    shown = run("show", generated_id(real_awards, 399), "--json", "--db", str(big_store), cache=cache)
+    assert json.loads(shown.stdout)["id"] == generated_id(real_awards, 399)
+    assert awards_file(cache).read_bytes() != damaged  # rebuilt, by this command or the next
+    rebuilt = cache_files(cache)
+    assert run(*command, cache=cache).stdout == expected
+    assert cache_files(cache) == rebuilt  # and now served as it is

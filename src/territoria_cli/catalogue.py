@@ -25,12 +25,18 @@ Where and when
 --------------
 The files live in the user's cache folder (:func:`user_cache_dir`) under ``catalogue``,
 never beside the store (which may be read-only, shared or inside the
-installed package), named after the store's resolved path. They hold the
-store's identity: its resolved path, device, inode, size and modification
-time in nanoseconds, read with one ``stat``. Any difference, a damaged file or
-another :data:`FORMAT` means "rebuild"; the rebuild writes nothing if the
-store's identity moved while it was read.
-Every file is written atomically (a reader sees the old one or the new one).
+installed package), named after the store's resolved path. The awards are
+keyed to the store's bytes (their :func:`fingerprint`), and a small file
+says which bytes the store's identity had: its resolved path, device, inode,
+size and modification time in nanoseconds, read with one ``stat``. A warm
+start compares the identity; when it differs the store is read and
+fingerprinted, and the same bytes (``touch``, ``cp -p``, ``git checkout``)
+only re-key the catalogue (0.45 s for ``show`` at 100,000 awards), while other
+bytes, a damaged file or another :data:`FORMAT` mean "rebuild" (2.1 s). The
+rebuild writes nothing if the store's identity moved while it was read.
+Every file is written atomically (a reader sees the old one or the new one),
+without ``fsync``: a file that a crash left cut short or zeroed fails its
+checks, is removed and rebuilt.
 When the cache cannot be written (read-only home, no cache folder), the
 command reads the store as before: slower, never wrong.
 
