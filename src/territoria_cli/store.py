@@ -205,7 +205,9 @@ def _parse_big_json(raw: bytes) -> Any:
     Measured at 100,000 awards (155 MB, loaded 2-core machine, collector
     off): msgspec parses the bytes in 0.61-0.66 s, where decoding them to text
     and :func:`json.loads` take 1.07-1.17 s, and no 155 MB text is held
-    beside them (peak memory of a rebuild 690 MB -> see the commit). Importing
+    beside them. A valid store is read by :func:`_decoded_awards` first; this
+    serves a big store it refused (to name the fault sooner) and imports into
+    a big store, which TinyDB reads through :class:`_AtomicJSONStorage`. Importing
     msgspec costs 35-48 ms, hence only from :data:`FAST_PARSE_BYTES`, where
     the parse saves more than that; the packaged palmarès never loads it.
 
