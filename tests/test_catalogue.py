@@ -237,3 +237,47 @@ def test_a_catalogue_damaged_by_a_crash_is_detected_and_rebuilt(big_store, tmp_p
     rebuilt = cache_files(cache)
     assert run(*command, cache=cache).stdout == expected
     assert cache_files(cache) == rebuilt  # and now served as it is
+
+
+def test_the_catalogue_is_the_same_whichever_way_the_store_was_parsed(big_store, tmp_path, monkeypatch):
+    """Big stores are parsed by msgspec, others (and imports) by json: same awards, same chunk fingerprints.
+
+    The fingerprints tell the search index which chunks to index again; if
+    they followed the parser, an import would re-index the whole store.
+    """
+    from territoria_cli import store as store_module
+
+    read = {}
+    for threshold in (0, 10**12):
+        monkeypatch.setattr(store_module, "FAST_PARSE_BYTES", threshold)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{threshold}"))
+        catalogue = Catalogue.open(big_store)
+        read[threshold] = (catalogue.awards(), catalogue.chunk_digests())
+    assert read[0] == read[10**12]
+    assert len(read[0][1]) == -(-GENERATED // 512)
+
+
+def test_an_import_leaves_the_catalogue_ready_for_the_next_command(tmp_path, real_awards, make_award_document):
+    """And the search index, of three chunks, indexes again only the one the new award went into."""
+    cache = tmp_path / "cache"
+    documents = [
+        {**real_awards[number % len(real_awards)].to_document(), "id": generated_id(real_awards, number)} for number in range(1100)
+    ]
+    big_store = write_store(tmp_path / "three-chunks.json", documents)
+    assert run("search", "reboisement", "--db", str(big_store), cache=cache).exit_code == 0
+    segments = index_segments(cache)
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps([make_award_document("2099-nouvelle", title="Une forêt xyzzyqwerty")]), encoding="utf-8")
+    assert run("import", str(new), "--db", str(big_store), cache=cache).exit_code == 0
+    after_import = cache_files(cache)
+
+    shown = run("show", "2099-nouvelle", "--json", "--db", str(big_store), cache=cache)
+    assert json.loads(shown.stdout)["title"] == "Une forêt xyzzyqwerty"
+    assert json.loads(run("stats", "--json", "--db", str(big_store), cache=cache).stdout)["awards"] == 1101
+    catalogue_files = {name: mtime for name, mtime in after_import.items() if name.startswith(os.path.join("territoria", "catalogue"))}
+    assert any(name.endswith(".awards") for name in catalogue_files)
+    assert {name: cache_files(cache)[name] for name in catalogue_files if not name.split(".")[-1].startswith("stats")} == {
+        name: mtime for name, mtime in catalogue_files.items() if not name.split(".")[-1].startswith("stats")
+    }  # read as the import left it, not rebuilt
+    assert [row.split("\t")[0] for row in run("search", "xyzzyqwerty", "--db", str(big_store), cache=cache).stdout.splitlines()] == ["2099-nouvelle"]
+    assert segments <= index_segments(cache)  # the index gained the changed chunk; the others were not indexed again

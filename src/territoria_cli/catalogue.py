@@ -181,6 +181,23 @@ class Catalogue:
             report(1.0)
         return cls(store, awards, cached)
 
+    @staticmethod
+    def save(store: Path, awards: list[Award], raw: bytes) -> None:
+        """Save the catalogue of a store just written with ``raw``, holding ``awards`` (validated, in stored order).
+
+        What ``import`` calls once the store is replaced, so that the next
+        command finds the catalogue ready. Nothing is saved for a small store,
+        nor when the store's bytes are no longer ``raw`` (checked by size and
+        identity before and after fingerprinting).
+        """
+        identity = Identity.of_store(store)
+        if identity is None or identity.size != len(raw) or identity.size < DIRECT_READ_BYTES:
+            return
+        base = _cache_base(identity.path)
+        content = fingerprint(raw)
+        if base is not None and Identity.of_store(store) == identity:
+            _CachedStore.write(base, identity, content, awards, _ignore_progress)
+
     # ------------------------------------------------------------------ reading
 
     def awards(self) -> list[Award]:
@@ -369,6 +386,13 @@ def _chunk_rows(awards: Sequence[Award]) -> list[tuple[Any, ...]]:
     then writes once and loads once per chunk. Titles and summaries are
     written as they are: they rarely recur in a real palmarès. The bodies of
     an award are turned into plain tuples once per distinct list of bodies.
+
+    The chunk's bytes, hence its digest, must depend on the awards' values
+    alone, whichever parser read the store (msgspec for a big store, json for
+    an import): marshal refers back to an object it wrote already and marks
+    interned strings, so the model gives levels and kinds as the same
+    (interned) objects on both paths (``model._CANONICAL``). Else an import
+    into 100,000 awards, then a search, re-indexed most chunks (10 s).
     """
     shared: dict[Any, Any] = {}
     one = shared.setdefault

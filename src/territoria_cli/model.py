@@ -199,7 +199,9 @@ class Award(NamedTuple):
         if not isinstance(bodies, list) or not bodies:
             raise InvalidAward(_("field {field} must be a non-empty list of bodies").format(field=quoted("laureates")))
         laureates = (_laureate(bodies[0], 1),) if len(bodies) == 1 else tuple(map(_laureate, bodies, range(1, len(bodies) + 1)))
-        return tuple.__new__(cls, (*values[:6], laureates, *values[7:]))
+        return tuple.__new__(
+            cls, (award_id, year, _CANONICAL[level], category, sponsor, laureate, laureates, title, summary_title, summary, excellence, budget)
+        )
 
     def to_document(self) -> dict[str, Any]:
         """The award as stored and as printed by ``--json``: plain JSON types."""
@@ -289,11 +291,15 @@ def _laureate(body: Any, position: int) -> Laureate:
     population = get("population")
     if population is not None and (not isinstance(population, int) or isinstance(population, bool) or population < 0):
         raise InvalidAward(_("laureates[{position}].population must be a non-negative integer or null").format(position=position))
-    return tuple.__new__(Laureate, (name, kind, department, region, code, population))
+    return tuple.__new__(Laureate, (name, _CANONICAL[kind], department, region, code, population))
 
 
 _BODY_FIELDS = frozenset(Laureate._fields)
 _KIND_SET = frozenset(KINDS)
+#: Each level and kind as one string object, the same whichever parser read the store: marshal writes a string
+#: differently when it is interned (as msgspec's are, json's not), and the catalogue's chunk digests must
+#: depend on the values alone (see :func:`territoria_cli.catalogue._chunk_rows`).
+_CANONICAL: dict[str, str] = {name: name for name in (*LEVELS, *KINDS)}
 
 
 @functools.cache
@@ -369,14 +375,14 @@ def awards_of_decoded(documents: Iterable[Any]) -> list[Award] | None:
                 return None
             if population is not None and population < 0:
                 return None
-            bodies.append(new(Laureate, (name, kind, department, region, code, population)))
+            bodies.append(new(Laureate, (name, _CANONICAL[kind], department, region, code, population)))
         awards.append(
             new(
                 Award,
                 (
                     document.id,
                     document.year,
-                    document.level,
+                    _CANONICAL[document.level],
                     document.category,
                     document.sponsor,
                     document.laureate,

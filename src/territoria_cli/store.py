@@ -607,7 +607,28 @@ def _merge_and_write(store: Path, target: Path, awards: list[Award], *, replace:
         database.close()  # the one write, if any
     except OutputError as error:
         raise StoreError(_("{problem}; nothing was imported").format(problem=error)) from None
+    storage: Any = database.storage  # the middleware hands unknown attributes over to the storage (TinyDB's docs)
+    written = storage.written
+    if written is not None:
+        content, raw = written
+        final = {award.id: award for _, award in stored.values()} | by_id
+        _refresh_catalogue(target, [final[document["id"]] for document in content[AWARDS_TABLE].values()], raw)
     return report
+
+
+def _refresh_catalogue(target: Path, awards: list[Award], raw: bytes) -> None:
+    """Save the catalogue of the store just written, while the import still holds the lock: the next command reads it.
+
+    The awards are known, validated, in stored order; otherwise the first
+    command after an import of one award into 100,000 would parse and
+    validate all of them again (2 s), where this costs the import about
+    0.7 s of its 7 s. Never fails the import: a cache not saved is rebuilt
+    by the next command.
+    """
+    from territoria_cli.catalogue import Catalogue
+
+    with contextlib.suppress(Exception):
+        Catalogue.save(target, awards, raw)
 
 
 def _write_once(storage: type) -> Any:
@@ -633,6 +654,8 @@ class _AtomicJSONStorage:
 
     def __init__(self, path: str) -> None:
         self._path = Path(path)
+        #: What the last :meth:`write` wrote: the content and its bytes (the catalogue is refreshed from them).
+        self.written: tuple[dict[str, Any], bytes] | None = None
 
     def read(self) -> dict[str, Any] | None:
         if not self._path.exists():
@@ -641,9 +664,11 @@ class _AtomicJSONStorage:
         return {**content, AWARDS_TABLE: _canonical_ids(content[AWARDS_TABLE])}
 
     def write(self, data: dict[str, Any]) -> None:
-        from territoria_cli.files import atomic_write_text
+        from territoria_cli.files import atomic_write_bytes
 
-        atomic_write_text(self._path, json_text(data))
+        raw = json_text(data).encode("utf-8")  # valid awards hold no lone surrogate: always encodable
+        atomic_write_bytes(self._path, raw)
+        self.written = (data, raw)
 
     def close(self) -> None:
         """Nothing stays open between reads and writes."""
