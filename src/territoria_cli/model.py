@@ -156,8 +156,8 @@ class Award(NamedTuple):
         first command after a big store changed): the values are taken in one
         C call, exact JSON types are checked first and the general check,
         which names the field at fault, runs only when one differs, and the
-        tuple is built without keyword arguments. Measured at 100,000 awards:
-        0.84 s before, see the commit for after.
+        tuple is built without keyword arguments. Measured at 100,000 awards
+        (same process, alternating): 0.63-0.69 s before, 0.44 s after.
         """
         if not isinstance(document, dict):
             raise InvalidAward(_("expected an object, got {type}").format(type=_type_name(document)))
@@ -168,7 +168,7 @@ class Award(NamedTuple):
             raise InvalidAward(_("unknown field(s): {fields}").format(fields=", ".join(sorted(set(document) - _FIELD_SET))))
         values = _field_values(document)
         (award_id, year, level, category, sponsor, laureate, bodies, title, summary_title, summary, excellence, budget) = values
-        if not (
+        if not (  # _SCALAR_TYPES written out for exact types; _check_scalar_types stays the rule and names the fault
             type(award_id) is str
             and type(year) is int
             and type(level) is str
