@@ -182,3 +182,121 @@ def test_the_library_reads_the_same_awards_and_figures(big_store, monkeypatch, t
     assert Catalogue.open(big_store).stats(hide_empty=True) == compute_stats(direct)
     assert cached.award(direct[123].id) == direct[123]
     assert cached.award("no-such-id") is None
+
+
+def awards_file(cache: Path) -> Path:
+    (found,) = cache.rglob("*.awards")
+    return found
+
+
+def index_segments(cache: Path) -> set[str]:
+    """The names of the search index's segment files: indexing anew writes new ones, a re-keyed index keeps them."""
+    return {path.name for path in cache.rglob("search/index-*/*") if path.suffix in (".idx", ".store", ".term")}
+
+
+def test_a_touched_store_is_not_read_again_and_still_answers(big_store, tmp_path, real_awards):
+    """touch, ``cp -p``, ``git checkout``: a new modification time but the same bytes keep the catalogue and the index."""
+    cache = tmp_path / "cache"
+    award_id = generated_id(real_awards, 17)
+    shown = run("show", award_id, "--db", str(big_store), cache=cache).stdout
+    searched = run("search", "reboisement", "--db", str(big_store), cache=cache).stdout
+    stats = run("stats", "--db", str(big_store), cache=cache).stdout
+    catalogue_file = awards_file(cache)
+    written = (catalogue_file.stat().st_ino, catalogue_file.stat().st_mtime_ns)
+    segments = index_segments(cache)
+    assert award_id in shown and "reboisement" in searched.lower() and segments
+
+    os.utime(big_store, ns=(big_store.stat().st_atime_ns, big_store.stat().st_mtime_ns + 10**9))
+    assert run("show", award_id, "--db", str(big_store), cache=cache).stdout == shown
+    assert run("search", "reboisement", "--db", str(big_store), cache=cache).stdout == searched
+    assert run("stats", "--db", str(big_store), cache=cache).stdout == stats
+    assert (awards_file(cache).stat().st_ino, awards_file(cache).stat().st_mtime_ns) == written  # not written again
+    assert index_segments(cache) == segments  # not indexed again
+
+    copy = big_store.with_name("copy.json")  # another file with the same bytes: another catalogue, as another store
+    copy.write_bytes(big_store.read_bytes())
+    assert run("show", award_id, "--db", str(copy), cache=cache).stdout == shown
+
+
+def test_an_edit_that_keeps_the_size_is_found_by_search(big_store, tmp_path):
+    cache = tmp_path / "cache"
+    assert run("search", "xyzzyqwerty", "--db", str(big_store), cache=cache).stdout == ""
+    assert "2017-allauch-journees-de-reboisement" in run("search", "reboisement", "--db", str(big_store), cache=cache).stdout
+    text = big_store.read_text(encoding="utf-8")
+    big_store.write_text(text.replace("Journées de reboisement", "Journées de xyzzyqwerty"), encoding="utf-8")
+    assert len(text.encode()) == big_store.stat().st_size
+    found = rows_of(run("search", "xyzzyqwerty", "--db", str(big_store), cache=cache).stdout)
+    assert found and all(row[0].startswith("2017-allauch-journees-de-reboisement-") for row in found)
+
+
+def rows_of(output: str) -> list[list[str]]:
+    return [line.split("\t") for line in output.splitlines()]
+
+
+@pytest.mark.parametrize("damage", ["zeroed tail", "cut short", "emptied"])
+def test_a_catalogue_damaged_by_a_crash_is_detected_and_rebuilt(big_store, tmp_path, real_awards, damage):
+    """Cache files are written without fsync: after a power cut one may be cut short or hold zeros where data was."""
+    cache = tmp_path / "cache"
+    command = ("list", "--level", "bronze", "--db", str(big_store))
+    expected = run(*command, cache=cache).stdout
+    catalogue_file = awards_file(cache)
+    data = catalogue_file.read_bytes()
+    damaged = {
+        "zeroed tail": data[: len(data) // 2] + bytes(len(data) - len(data) // 2),
+        "cut short": data[: len(data) - 100],
+        "emptied": b"",
+    }[damage]
+    catalogue_file.write_bytes(damaged)
+
+    assert run(*command, cache=cache).stdout == expected
+    shown = run("show", generated_id(real_awards, 399), "--json", "--db", str(big_store), cache=cache)
+    assert json.loads(shown.stdout)["id"] == generated_id(real_awards, 399)
+    assert awards_file(cache).read_bytes() != damaged  # rebuilt, by this command or the next
+    assert run(*command, cache=cache).stdout == expected  # from the rebuilt catalogue (which keeps its facts now)
+    rebuilt = cache_files(cache)
+    assert run(*command, cache=cache).stdout == expected
+    assert cache_files(cache) == rebuilt  # and now served as it is
+
+
+def test_the_catalogue_is_the_same_whichever_way_the_store_was_parsed(big_store, tmp_path, monkeypatch):
+    """Big stores are parsed by msgspec, others (and imports) by json: same awards, same chunk fingerprints.
+
+    The fingerprints tell the search index which chunks to index again; if
+    they followed the parser, an import would re-index the whole store.
+    """
+    from territoria_cli import store as store_module
+
+    read = {}
+    for threshold in (0, 10**12):
+        monkeypatch.setattr(store_module, "FAST_PARSE_BYTES", threshold)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{threshold}"))
+        catalogue = Catalogue.open(big_store)
+        read[threshold] = (catalogue.awards(), catalogue.chunk_digests())
+    assert read[0] == read[10**12]
+    assert len(read[0][1]) == -(-GENERATED // 512)
+
+
+def test_an_import_leaves_the_catalogue_ready_for_the_next_command(tmp_path, real_awards, make_award_document):
+    """And the search index, of three chunks, indexes again only the one the new award went into."""
+    cache = tmp_path / "cache"
+    documents = [
+        {**real_awards[number % len(real_awards)].to_document(), "id": generated_id(real_awards, number)} for number in range(1100)
+    ]
+    big_store = write_store(tmp_path / "three-chunks.json", documents)
+    assert run("search", "reboisement", "--db", str(big_store), cache=cache).exit_code == 0
+    segments = index_segments(cache)
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps([make_award_document("2099-nouvelle", title="Une forêt xyzzyqwerty")]), encoding="utf-8")
+    assert run("import", str(new), "--db", str(big_store), cache=cache).exit_code == 0
+    after_import = cache_files(cache)
+
+    shown = run("show", "2099-nouvelle", "--json", "--db", str(big_store), cache=cache)
+    assert json.loads(shown.stdout)["title"] == "Une forêt xyzzyqwerty"
+    assert json.loads(run("stats", "--json", "--db", str(big_store), cache=cache).stdout)["awards"] == 1101
+    catalogue_files = {name: mtime for name, mtime in after_import.items() if name.startswith(os.path.join("territoria", "catalogue"))}
+    assert any(name.endswith(".awards") for name in catalogue_files)
+    assert {name: cache_files(cache)[name] for name in catalogue_files if not name.split(".")[-1].startswith("stats")} == {
+        name: mtime for name, mtime in catalogue_files.items() if not name.split(".")[-1].startswith("stats")
+    }  # read as the import left it, not rebuilt
+    assert [row.split("\t")[0] for row in run("search", "xyzzyqwerty", "--db", str(big_store), cache=cache).stdout.splitlines()] == ["2099-nouvelle"]
+    assert segments <= index_segments(cache)  # the index gained the changed chunk; the others were not indexed again

@@ -536,3 +536,84 @@ def test_a_store_name_that_is_not_text_is_refused_before_anything_is_written(tmp
     with pytest.raises(StoreError, match=r"\\xff\.json: the file name is not valid .*; nothing was imported"):
         import_awards(store, [award_document()])
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- big stores
+
+#: Beyond the documents of test_model.BROKEN_DOCUMENTS: what else a big store may hold, right or wrong.
+BIG_STORE_CASES = {
+    "a valid store": ({}, None),
+    "a subclass-free big integer year": ({"year": 10**30}, None),
+    "an emoji written as a surrogate pair": ({"title": "Vélo \\ud83d\\udeb2"}, None),
+    "a lone surrogate": ({"title": "Vélo \\ud83d"}, "lone surrogate"),
+    "NaN as a year": ({"year": "NaN"}, "must be an integer, got float"),
+    "a float year": ({"year": 2017.0}, "must be an integer, got float"),
+    "a null title": ({"title": None}, 'field "title" must be a string, got null'),
+    "a blank body name": ({"laureates": [{"name": " ", "kind": "region", "department": None, "region": "Occitanie"}]},
+                          r"laureates[1].name must be a non-empty string"),
+    "a body without a region": ({"laureates": [{"name": "Albi", "kind": "commune", "department": "81"}]},
+                                "laureates[1].region must be a non-empty string"),
+    "a region body without a département": ({"laureates": [{"name": "Occitanie", "kind": "region", "region": "Occitanie"}]}, None),
+}
+
+
+def _big_store_variants() -> list[tuple[str, dict[str, Any], str | None]]:
+    from test_model import BROKEN_DOCUMENTS
+
+    cases = [(name, change, message) for name, (change, message) in BIG_STORE_CASES.items()]
+    return cases + [(f"broken {number}", change, None) for number, (change, _message) in enumerate(BROKEN_DOCUMENTS)]
+
+
+@pytest.mark.parametrize(("name", "change", "message"), _big_store_variants(), ids=[case[0] for case in _big_store_variants()])
+def test_a_big_store_reads_as_a_small_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, change: dict[str, Any], message: str | None) -> None:
+    """Big stores are parsed another way (msgspec, with the award types): same awards, same messages, whatever the store holds."""
+    from territoria_cli import store as store_module
+
+    documents = [award_document("2099-a"), award_document("2099-b", **change), award_document("2099-c", level="or")]
+    content = {"awards": {str(number): document for number, document in enumerate(documents, 1)}}
+    text = json.dumps(content, ensure_ascii=False, indent=2)
+    text = text.replace('"Vélo \\\\ud83d', '"Vélo \\ud83d').replace('\\\\udeb2', '\\udeb2').replace('"year": "NaN"', '"year": NaN')
+    path = tmp_path / "store.json"
+    path.write_text(text, encoding="utf-8")
+
+    def read(threshold: int) -> tuple[str, Any]:
+        monkeypatch.setattr(store_module, "FAST_PARSE_BYTES", threshold)
+        try:
+            return "awards", load_awards(path)
+        except StoreError as error:
+            return "error", str(error)
+
+    as_small, as_big = read(10**12), read(0)
+    assert as_big == as_small
+    if message is not None:
+        assert as_small[0] == "error" and message in as_small[1]
+    elif name in BIG_STORE_CASES:
+        assert as_small[0] == "awards" and [award.id for award in as_small[1]] == ["2099-a", "2099-b", "2099-c"]
+    else:
+        assert as_small[0] == "error"  # a broken document of test_model
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"awards": {"1": award_document("2099-a"), "2": award_document("2099-a")}},  # duplicate ids
+        {"awards": {"1": award_document("2099-a"), "x2": award_document("2099-b")}},  # a document id not a number
+        {"awards": {"1": award_document("2099-a")}, "_default": {"1": {"x": 1}}},  # another table: ignored
+        {"awards": {}},
+    ],
+    ids=["duplicate ids", "document id", "another table", "no awards"],
+)
+def test_a_big_store_keeps_the_store_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: dict[str, Any]) -> None:
+    from territoria_cli import store as store_module
+
+    path = write_json(tmp_path / "store.json", content)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # and a byte-order mark, which utf-8-sig drops
+
+    def read(threshold: int) -> Any:
+        monkeypatch.setattr(store_module, "FAST_PARSE_BYTES", threshold)
+        try:
+            return [award.id for award in load_awards(path)]
+        except StoreError as error:
+            return str(error)
+
+    assert read(0) == read(10**12)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import re
+from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple, Protocol
 
 from territoria_cli.i18n import N_, Lang, _
@@ -149,6 +151,13 @@ class Award(NamedTuple):
 
         Raises :class:`InvalidAward` naming the first field at fault; callers
         add where the document came from (file, position).
+
+        Written for speed where every award passes (100,000 of them on the
+        first command after a big store changed): the values are taken in one
+        C call, exact JSON types are checked first and the general check,
+        which names the field at fault, runs only when one differs, and the
+        tuple is built without keyword arguments. Measured at 100,000 awards
+        (same process, alternating): 0.63-0.69 s before, 0.44 s after.
         """
         if not isinstance(document, dict):
             raise InvalidAward(_("expected an object, got {type}").format(type=_type_name(document)))
@@ -157,38 +166,41 @@ class Award(NamedTuple):
             if missing:
                 raise InvalidAward(_("missing field(s): {fields}").format(fields=", ".join(missing)))
             raise InvalidAward(_("unknown field(s): {fields}").format(fields=", ".join(sorted(set(document) - _FIELD_SET))))
-        for name, expected in _SCALAR_TYPES.items():
-            value = document[name]
-            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise InvalidAward(
-                    _("field {field} must be {expected}, got {type}").format(
-                        field=quoted(name), expected=_expected_name(expected), type=_type_name(value)
-                    )
-                )
-        for name in ("id", "category", "laureate", "title", "summary_title", "summary"):
-            text = document[name]
+        values = _field_values(document)
+        (award_id, year, level, category, sponsor, laureate, bodies, title, summary_title, summary, excellence, budget) = values
+        if not (  # _SCALAR_TYPES written out for exact types; _check_scalar_types stays the rule and names the fault
+            type(award_id) is str
+            and type(year) is int
+            and type(level) is str
+            and type(category) is str
+            and (sponsor is None or type(sponsor) is str)
+            and type(laureate) is str
+            and type(title) is str
+            and type(summary_title) is str
+            and type(summary) is str
+            and type(excellence) is bool
+            and (budget is None or type(budget) is str)
+        ):
+            _check_scalar_types(document)
+        for name, text in (
+            ("id", award_id),
+            ("category", category),
+            ("laureate", laureate),
+            ("title", title),
+            ("summary_title", summary_title),
+            ("summary", summary),
+        ):
             if not text or text.isspace():  # not strip(): no copy of every summary
                 raise InvalidAward(_("field {field} must not be empty").format(field=quoted(name)))
-        if document["level"] not in LEVELS:
+        if level not in LEVELS:
             raise InvalidAward(
-                _("level {value} is not one of {levels}").format(value=quoted(str(document["level"])), levels=", ".join(LEVELS))
+                _("level {value} is not one of {levels}").format(value=quoted(str(level)), levels=", ".join(LEVELS))
             )
-        bodies = document["laureates"]
         if not isinstance(bodies, list) or not bodies:
             raise InvalidAward(_("field {field} must be a non-empty list of bodies").format(field=quoted("laureates")))
-        return cls(
-            id=document["id"],
-            year=document["year"],
-            level=document["level"],
-            category=document["category"],
-            sponsor=document["sponsor"],
-            laureate=document["laureate"],
-            laureates=tuple(_laureate(body, position) for position, body in enumerate(bodies, 1)),
-            title=document["title"],
-            summary_title=document["summary_title"],
-            summary=document["summary"],
-            excellence=document["excellence"],
-            budget=document["budget"],
+        laureates = (_laureate(bodies[0], 1),) if len(bodies) == 1 else tuple(map(_laureate, bodies, range(1, len(bodies) + 1)))
+        return tuple.__new__(
+            cls, (award_id, year, _CANONICAL[level], category, sponsor, laureate, laureates, title, summary_title, summary, excellence, budget)
         )
 
     def to_document(self) -> dict[str, Any]:
@@ -232,6 +244,9 @@ AWARD_FIELDS: tuple[str, ...] = Award._fields
 BY_FIELDS: tuple[str, ...] = ("level", "category", "kind", "region", "department", "sponsor", "year", "laureate")
 _FIELD_SET = frozenset(AWARD_FIELDS)
 
+#: The values of a document's fields in :data:`AWARD_FIELDS` order, in one C call.
+_field_values = operator.itemgetter(*AWARD_FIELDS)
+
 _SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {
     "id": str,
     "year": int,
@@ -247,6 +262,18 @@ _SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def _check_scalar_types(document: dict[str, Any]) -> None:
+    """Name the first field whose value is not of its JSON type (a subclass of the type passes)."""
+    for name, expected in _SCALAR_TYPES.items():
+        value = document[name]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise InvalidAward(
+                _("field {field} must be {expected}, got {type}").format(
+                    field=quoted(name), expected=_expected_name(expected), type=_type_name(value)
+                )
+            )
+
+
 def _laureate(body: Any, position: int) -> Laureate:
     # Messages are built only on failure: a 100,000-award store validates ~100,000 bodies.
     if not isinstance(body, dict):
@@ -254,18 +281,20 @@ def _laureate(body: Any, position: int) -> Laureate:
     if not body.keys() <= _BODY_FIELDS:
         unknown = ", ".join(sorted(set(body) - _BODY_FIELDS))
         raise InvalidAward(_("laureates[{position}] has unknown field(s): {fields}").format(position=position, fields=unknown))
-    for name in ("name", "kind", "region"):
-        value = body.get(name)
-        if not isinstance(value, str) or not value or value.isspace():
-            raise InvalidAward(_("laureates[{position}].{field} must be a non-empty string").format(position=position, field=name))
-    kind = body["kind"]
+    get = body.get
+    name, kind, region = get("name"), get("kind"), get("region")
+    if not (type(name) is str and type(region) is str and kind in _KIND_SET and name and not name.isspace() and region and not region.isspace()):
+        # Not the plain case (a known kind, two texts): the general check names the field at fault.
+        for field, value in (("name", name), ("kind", kind), ("region", region)):
+            if not isinstance(value, str) or not value or value.isspace():
+                raise InvalidAward(_("laureates[{position}].{field} must be a non-empty string").format(position=position, field=field))
     if kind not in KINDS:
         raise InvalidAward(
             _("laureates[{position}].kind {value} is not one of {kinds}").format(
                 position=position, value=quoted(str(kind)), kinds=", ".join(KINDS)
             )
         )
-    department = body.get("department")
+    department = get("department")
     if kind == "region":
         if department is not None:
             raise InvalidAward(_("laureates[{position}].department must be null for a région").format(position=position))
@@ -273,7 +302,7 @@ def _laureate(body: Any, position: int) -> Laureate:
         raise InvalidAward(
             _('laureates[{position}].department must be a département code such as "06" or "971"').format(position=position)
         )
-    code = body.get("code")
+    code = get("code")
     if code is not None and not (isinstance(code, str) and _code_formats()[kind].fullmatch(code)):
         raise InvalidAward(
             _("laureates[{position}].code {code} is not {expected}, or null").format(
@@ -287,13 +316,114 @@ def _laureate(body: Any, position: int) -> Laureate:
                 position=position, code=quoted(code), department=department
             )
         )
-    population = body.get("population")
+    population = get("population")
     if population is not None and (not isinstance(population, int) or isinstance(population, bool) or population < 0):
         raise InvalidAward(_("laureates[{position}].population must be a non-negative integer or null").format(position=position))
-    return Laureate(body["name"], kind, department, body["region"], code, population)
+    return tuple.__new__(Laureate, (name, _CANONICAL[kind], department, region, code, population))
 
 
 _BODY_FIELDS = frozenset(Laureate._fields)
+_KIND_SET = frozenset(KINDS)
+#: Each level and kind as one string object, the same whichever parser read the store: marshal writes a string
+#: differently when it is interned (as msgspec's are, json's not), and the catalogue's chunk digests must
+#: depend on the values alone (see :func:`territoria_cli.catalogue._chunk_rows`).
+_CANONICAL: dict[str, str] = {name: name for name in (*LEVELS, *KINDS)}
+
+
+@functools.cache
+def document_decoder() -> Any:
+    """A msgspec decoder of a TinyDB store whose ``awards`` table holds award documents of the right JSON types.
+
+    Part of the contract checked in C while the JSON is parsed, from the
+    facts above (:data:`AWARD_FIELDS` and their types, :data:`LEVELS`,
+    :data:`KINDS`, the body fields): exact field sets, types, level and kind.
+    The rest is :func:`awards_of_decoded`. A store it refuses is not
+    necessarily wrong (an integer beyond 64 bits, a lone surrogate to
+    report): it is then read and validated as any other, which says why.
+    Built on first use: msgspec is imported by big stores only.
+    """
+    import msgspec
+
+    def json_type(expected: type | tuple[type, ...]) -> Any:
+        return functools.reduce(operator.or_, expected) if isinstance(expected, tuple) else expected
+
+    body = msgspec.defstruct(
+        "Body",
+        [
+            ("name", str),
+            ("kind", Literal[KINDS]),  # type: ignore[valid-type]
+            ("department", str | None, None),
+            ("region", str),
+            ("code", str | None, None),
+            ("population", int | None, None),
+        ],
+        kw_only=True,
+        forbid_unknown_fields=True,
+        gc=False,
+    )
+    types = {**{name: json_type(expected) for name, expected in _SCALAR_TYPES.items()}, "level": Literal[LEVELS], "laureates": list[body]}  # type: ignore[valid-type]
+    document = msgspec.defstruct("Document", [(name, types[name]) for name in AWARD_FIELDS], forbid_unknown_fields=True, gc=False)
+    store = msgspec.defstruct("Store", [("awards", dict[str, document])])  # type: ignore[valid-type]
+    return msgspec.json.Decoder(store)
+
+
+def awards_of_decoded(documents: Iterable[Any]) -> list[Award] | None:
+    """The awards of documents decoded by :func:`document_decoder`; ``None`` if one breaks a rule left to check here.
+
+    These are the rules of :meth:`Award.from_document` and :func:`_laureate`
+    that types cannot say (no empty text, at least one body, a département
+    where one is due, the form of codes, no negative population); a test
+    holds both to the same answers. Messages are not built here: a refused
+    store is validated again by :meth:`Award.from_document`, which names the
+    fault. Measured at 100,000 awards: decoding with the types 0.52-0.60 s
+    and this 0.2 s, against 0.63 s of plain decoding and 0.45 s of
+    :meth:`Award.from_document`.
+    """
+    formats = _code_formats()
+    awards = []
+    new = tuple.__new__
+    for document in documents:
+        for text in (document.id, document.category, document.laureate, document.title, document.summary_title, document.summary):
+            if not text or text.isspace():
+                return None
+        if not document.laureates:
+            return None
+        bodies = []
+        for body in document.laureates:
+            name, kind, department, region, code, population = (
+                body.name, body.kind, body.department, body.region, body.code, body.population
+            )
+            if not name or name.isspace() or not region or region.isspace():
+                return None
+            if (department is not None) if kind == "region" else not department:
+                return None
+            if code is not None and (
+                not formats[kind].fullmatch(code) or (department is not None and kind != "epci" and not code.startswith(department))
+            ):
+                return None
+            if population is not None and population < 0:
+                return None
+            bodies.append(new(Laureate, (name, _CANONICAL[kind], department, region, code, population)))
+        awards.append(
+            new(
+                Award,
+                (
+                    document.id,
+                    document.year,
+                    _CANONICAL[document.level],
+                    document.category,
+                    document.sponsor,
+                    document.laureate,
+                    tuple(bodies),
+                    document.title,
+                    document.summary_title,
+                    document.summary,
+                    document.excellence,
+                    document.budget,
+                ),
+            )
+        )
+    return awards
 
 #: What ``code`` looks like for each kind of body: INSEE codes, a SIREN for an EPCI.
 _CODE_FORMATS: dict[Kind, str] = {
