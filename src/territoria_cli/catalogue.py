@@ -315,7 +315,7 @@ class Catalogue:
     def _facts(self) -> list[Facts] | None:
         if self._awards is not None or self._cached is None:
             return None
-        rows = self._kept("facts", lambda: [_fact_row(position, award) for position, award in enumerate(self.awards())])
+        rows = self._kept("facts", lambda: _fact_rows(self.awards()))
         if self._awards is not None:  # the facts were just taken from them
             return None
         bodies: dict[Any, tuple[Laureate, ...]] = {}
@@ -495,10 +495,27 @@ class Facts(NamedTuple):
     title: str
 
 
-def _fact_row(position: int, award: Award) -> tuple[Any, ...]:
-    """A :class:`Facts` as marshal stores it (plain tuples)."""
-    bodies = tuple(tuple(body) for body in award.laureates)
-    return (position, award.id, award.year, award.level, award.category, award.sponsor, award.laureate, bodies, award.title)
+def _fact_rows(awards: Sequence[Award]) -> list[tuple[Any, ...]]:
+    """Every award's :class:`Facts` as marshal stores them: plain tuples, a recurring value one object.
+
+    Marshal writes a value shared by several rows once, and loads it once.
+    """
+    shared: dict[Any, Any] = {}
+    one = shared.setdefault
+    return [
+        (
+            position,
+            award.id,
+            award.year,
+            one(award.level, award.level),
+            one(award.category, award.category),
+            one(award.sponsor, award.sponsor),
+            one(award.laureate, award.laureate),
+            one(bodies := tuple(tuple(body) for body in award.laureates), bodies),
+            award.title,
+        )
+        for position, award in enumerate(awards)
+    ]
 
 
 def _chunk_rows(awards: Sequence[Award]) -> list[tuple[Any, ...]]:
