@@ -178,9 +178,15 @@ def store_edited(runner: Runner, store: Path) -> Runner:
     """
 
     def run(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
-        data = store.read_bytes()
-        at = data.rindex(b'"summary": "') + len(b'"summary": "')
-        store.write_bytes(data[:at] + f"[{time.time_ns()}] ".encode() + data[at:])
+        # Only the file's tail is read and rewritten: a harness that held the 150 MB store would pass
+        # its peak memory on to every child it starts afterwards (see harness/timing.py, "peak").
+        with store.open("r+b") as file:
+            start = max(0, file.seek(0, os.SEEK_END) - (1 << 16))
+            file.seek(start)
+            tail = file.read()
+            at = tail.rindex(b'"summary": "') + len(b'"summary": "')
+            file.seek(start + at)
+            file.write(f"[{time.time_ns()}] ".encode() + tail[at:])
         return runner(command, env, cwd)
 
     return run
@@ -515,6 +521,10 @@ def main(argv: list[str]) -> int:
             print(report.table(["awards", "command", "change", "median ms", "peak MiB", "target", "result"], change_rows))
 
     print(f"\n{report.load_line('after')}")
+    import resource
+
+    harness_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"harness peak: {harness_mib:.0f} MiB (a child's peak cannot be reported below it)")
     results = [row[-1] for row in [*rows, *pty_rows, *vs_rows, *follow_rows, *change_rows]]
     failed = results.count("FAIL")
     print(f"{results.count('PASS')} PASS, {failed} FAIL")
