@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -518,11 +519,11 @@ def main(argv: list[str]) -> int:
                 f"\n5. First command after the store changed (before each of {settings.scale_runs} runs, its "
                 "modification time is set, or the start of one award's summary is edited; median)"
             )
-            print(report.table(["awards", "command", "change", "median ms", "peak MiB", "target", "result"], change_rows))
+            print(
+                report.table(["awards", "command", "change", "median ms", "peak MiB", "target", "result"], change_rows)
+            )
 
     print(f"\n{report.load_line('after')}")
-    import resource
-
     harness_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"harness peak: {harness_mib:.0f} MiB (a child's peak cannot be reported below it)")
     results = [row[-1] for row in [*rows, *pty_rows, *vs_rows, *follow_rows, *change_rows]]
