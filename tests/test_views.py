@@ -324,3 +324,10 @@ def test_stats_rows_say_their_section_first(real_awards):
     assert rows[:2] == [("awards", "38"), ("bodies", "31")]
     assert ("level", "Or", "22") in rows
     assert all(row[0] in {"awards", "bodies", "level", "category", "kind", "region", "department", "repeat"} for row in rows)
+
+
+def test_counts_of_awards_group_thousands_as_each_language_writes_them():
+    assert views.count_of_awards(20, "fr", total=7953) == "20 sur 7\u00a0953 prix"
+    assert views.count_of_awards(20, "en", total=7953) == "20 of 7,953 awards"
+    assert views.count_of_awards(58143, "fr") == "58\u00a0143 prix"
+    assert views.count_of_awards(3, "en") == "3 awards"

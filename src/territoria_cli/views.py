@@ -235,8 +235,9 @@ def count_of_awards(count: int, lang: Lang, total: int | None = None) -> str:
     """ "2 prix", "1 award"; "6 sur 22 prix" when a limit cut a longer list of ``total``."""
     messages = translations(lang)
     if total is not None and total > count:
-        return messages.ngettext("{count} of {total} award", "{count} of {total} awards", total).format(count=count, total=total)
-    return messages.ngettext("{count} award", "{count} awards", count).format(count=count)
+        message = messages.ngettext("{count} of {total} award", "{count} of {total} awards", total)
+        return message.format(count=grouped(count, lang), total=grouped(total, lang))
+    return messages.ngettext("{count} award", "{count} awards", count).format(count=grouped(count, lang))
 
 
 def count_of_bodies(count: int, lang: Lang) -> str:
@@ -470,7 +471,7 @@ def hits(found: Found, terms: Sequence[str], out: Output) -> None:
                 "The best {count} of {total} award found (--limit N or --all for more).",
                 "The best {count} of {total} awards found (--limit N or --all for more).",
                 found.total,
-            ).format(count=len(found.hits), total=found.total)
+            ).format(count=grouped(len(found.hits), out.lang), total=grouped(found.total, out.lang))
         )
     if out.as_json:
         write(json_text([hit_document(hit) for hit in found.hits]))
@@ -696,10 +697,13 @@ def population_vintage(shown: Award, lang: Lang) -> str | None:
 
 def _inhabitants(population: int | None, lang: Lang) -> str:
     """ "4 808" in French (a no-break space between thousands), "4,808" in English; "—" when unknown."""
-    if population is None:
-        return "—"
-    grouped = f"{population:,}"
-    return grouped.replace(",", "\u00a0") if lang == "fr" else grouped
+    return "—" if population is None else grouped(population, lang)
+
+
+def grouped(number: int, lang: Lang) -> str:
+    """ "7 953" in French (a no-break space between thousands), "7,953" in English."""
+    text = f"{number:,}"
+    return text.replace(",", "\u00a0") if lang == "fr" else text
 
 
 # ---------------------------------------------------------------- stats
