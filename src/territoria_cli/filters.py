@@ -434,7 +434,7 @@ def sort_awards(awards: Iterable[Listed], key: str = "level", *, reverse: bool =
     if sort_key is None:
         raise UsageError(_("unknown sort key {value}; valid keys: {keys}").format(value=quoted(key), keys=", ".join(SORT_KEYS)))
     # Names recur from award to award (a few dozen categories, a laureate per award at most):
-    # each is folded once per sort (100,000 awards sorted by level: 0.25 s -> 0.05 s).
+    # each is folded once per sort (100,000 awards sorted by level: 0.26 s -> 0.10 s, measured).
     folded = functools.cache(fold)
     return sorted(awards, key=lambda award: sort_key(award, folded), reverse=reverse)
 
