@@ -19,7 +19,7 @@ import pytest
 from conftest import write_store
 from typer.testing import CliRunner
 
-from territoria_cli.catalogue import DIRECT_READ_BYTES, Catalogue
+from territoria_cli.catalogue import CHUNK_AWARDS, DIRECT_READ_BYTES, Catalogue
 from territoria_cli.cli import app
 from territoria_cli.filters import NO_FILTERS
 from territoria_cli.stats import compute_stats, palmares_stats
@@ -117,6 +117,29 @@ def test_the_cache_lives_in_the_user_cache_folder_never_beside_the_store(big_sto
     assert run("stats", "--db", str(big_store), cache=cache).exit_code == 0
     assert sorted(os.listdir(big_store.parent)) == before == ["big.json"]
     assert all(name.startswith(os.path.join("territoria", "")) for name in cache_files(cache))
+
+
+def test_ids_whose_hashes_collide_are_each_found(tmp_path, real_awards):
+    """An exact id is looked up by its CRC-32, then confirmed: these two ids share one (found by search)."""
+    import zlib
+
+    first, second = "2099-collision-87927", "2099-collision-3420400"
+    assert zlib.crc32(first.encode()) == zlib.crc32(second.encode())
+    documents = [award.to_document() for award in real_awards * 11]
+    for number, document in enumerate(documents):
+        document["id"] = f"{document['id']}-{number}"
+    documents[100]["id"], documents[390]["id"] = second, first  # the later one first in stored order
+    documents[390]["title"] = "La seconde"
+    store = write_store(tmp_path / "big.json", documents)
+    assert store.stat().st_size > DIRECT_READ_BYTES
+    cache = tmp_path / "cache"
+    for _ in range(2):  # building the catalogue, then reading it
+        shown = json.loads(run("show", first, second, "--json", "--db", str(store), cache=cache).stdout)
+        assert [(award["id"], award["title"]) for award in shown] == [
+            (first, "La seconde"),
+            (second, documents[100]["title"]),
+        ]
+    assert run("show", "2099-collision-1", "--db", str(store), cache=cache).exit_code == 1
 
 
 def test_a_changed_store_is_read_again(big_store, tmp_path, make_award_document):
@@ -273,7 +296,7 @@ def test_the_catalogue_is_the_same_whichever_way_the_store_was_parsed(big_store,
         catalogue = Catalogue.open(big_store)
         read[threshold] = (catalogue.awards(), catalogue.chunk_digests())
     assert read[0] == read[10**12]
-    assert len(read[0][1]) == -(-GENERATED // 512)
+    assert len(read[0][1]) == -(-GENERATED // CHUNK_AWARDS)
 
 
 def test_an_import_leaves_the_catalogue_ready_for_the_next_command(tmp_path, real_awards, make_award_document):
