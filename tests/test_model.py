@@ -112,3 +112,11 @@ def test_json_text_keeps_accents_readable_and_parses_back():
     text = json_text(document)
     assert "récolte" in text and text.endswith("}\n")
     assert json.loads(text) == document
+
+
+def test_facts_are_the_fields_of_an_award_that_filters_read_in_its_order():
+    from territoria_cli.model import Award, Facts
+
+    assert Facts._fields[0] == "position"
+    assert Facts._fields[1:] == tuple(field for field in Award._fields if field not in ("summary_title", "summary", "excellence", "budget"))
+    assert all(Facts.__annotations__[field] == Award.__annotations__[field] for field in Facts._fields[1:])

@@ -13,7 +13,7 @@ import json
 import operator
 import re
 from collections.abc import Iterable
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple
 
 from territoria_cli.i18n import N_, Lang, _
 from territoria_cli.text import fold, quoted
@@ -210,32 +210,31 @@ class Award(NamedTuple):
         return document
 
 
-class AwardFacts(Protocol):
-    """What filters, sorting and counts read of an award: every field but the summary and its companions.
+class Facts(NamedTuple):
+    """An award without its summary, summary title, excellence and budget: what filters, sorting and counts read.
 
-    An :class:`Award` has them all; so does a :class:`territoria_cli.catalogue.Facts`,
-    which a big store's catalogue loads in a fifth of the time and memory of
-    whole awards (the summaries are most of a store's bytes), so that
-    ``list --level or --limit 5`` filters and sorts 100,000 of these and reads
-    only the five awards it shows.
+    A big store's catalogue keeps these beside the awards
+    (:meth:`territoria_cli.catalogue.Catalogue.facts`): they load in a fifth
+    of the time and memory of whole awards (the summaries are most of a
+    store's bytes), so that ``list --level or --limit 5`` filters and sorts
+    100,000 of these and reads whole only the five awards it shows.
+    ``position`` is the award's place in the store. The other fields are
+    :class:`Award`'s, same names, same order (a test checks it).
     """
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def year(self) -> int: ...
-    @property
-    def level(self) -> Level: ...
-    @property
-    def category(self) -> str: ...
-    @property
-    def sponsor(self) -> str | None: ...
-    @property
-    def laureate(self) -> str: ...
-    @property
-    def laureates(self) -> tuple[Laureate, ...]: ...
-    @property
-    def title(self) -> str: ...
+    position: int
+    id: str
+    year: int
+    level: Level
+    category: str
+    sponsor: str | None
+    laureate: str
+    laureates: tuple[Laureate, ...]
+    title: str
+
+
+#: What filters, sorting and counts accept: whole awards or their facts.
+AwardFacts = Award | Facts
 
 
 #: The public field names, in the order of the stored documents.
