@@ -430,7 +430,7 @@ def main(kit_path: Path, out_path: Path) -> None:
 
     boundaries = sorted(set(section_at) | {h for h, _ in located} | {len(lines)})
     docs = {}
-    for n, (a, (head, body_start)) in enumerate(zip(A, located), start=1):
+    for n, (a, (head, body_start)) in enumerate(zip(A, located, strict=True), start=1):
         # the award sits in the résumé section of its category
         sec = max(i for i in section_at if i < head)
         assert section_at[sec] == a["category"], (a["id"], section_at[sec])
