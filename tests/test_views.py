@@ -331,3 +331,13 @@ def test_counts_of_awards_group_thousands_as_each_language_writes_them():
     assert views.count_of_awards(20, "en", total=7953) == "20 of 7,953 awards"
     assert views.count_of_awards(58143, "fr") == "58\u00a0143 prix"
     assert views.count_of_awards(3, "en") == "3 awards"
+
+
+def test_the_indexing_bar_groups_thousands_in_the_reader_language(monkeypatch):
+    from territoria_cli import i18n, progress
+    from territoria_cli.catalogue import INDEXING
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    for lang, expected in (("fr", "Indexation de 100\u00a0000 prix pour la recherche"), ("en", "Indexing 100,000 awards for search")):
+        monkeypatch.setattr(i18n, "_language", lang)  # restored after the test
+        assert progress.on_terminal(100_000, INDEXING).description == expected

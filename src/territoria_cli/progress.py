@@ -29,10 +29,11 @@ def on_terminal(amount: int, task: str) -> AbstractContextManager[Reporter]:
         terminal = False
     if not terminal:
         return nullcontext(_silent)
-    from territoria_cli.i18n import _
+    from territoria_cli.i18n import _, language
+    from territoria_cli.views import grouped
 
     if task == INDEXING:
-        return _DelayedBar(_("Indexing {count} awards for search").format(count=f"{amount:,}"))
+        return _DelayedBar(_("Indexing {count} awards for search").format(count=grouped(amount, language())))
     return _DelayedBar(_("Reading the store ({size} MB) into territoria's cache").format(size=f"{amount / 1e6:.0f}"))
 
 
