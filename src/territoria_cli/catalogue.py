@@ -343,11 +343,20 @@ class Catalogue:
 
         chosen = read_filters(self.names, **filters)
         facts = self._facts()
-        if facts is None:
-            kept: list[Award] = select(self.awards(), chosen, sort=sort, reverse=reverse)
-            return kept[:limit], len(kept)
-        kept_facts = select(facts, chosen, sort=sort, reverse=reverse)
-        return self._at(kept_facts[:limit]), len(kept_facts)
+        if facts is None:  # no facts kept (no cache, or the awards are loaded): the awards themselves
+            awards = select(self.awards(), chosen, sort=sort, reverse=reverse)
+            return awards[:limit], len(awards)
+        kept = select(facts, chosen, sort=sort, reverse=reverse)
+        return self._at(kept[:limit]), len(kept)
+
+    def select_facts(
+        self, filters: FilterValues, *, sort: str | None = None, reverse: bool = False, limit: int | None = None
+    ) -> tuple[list[AwardFacts], int]:
+        """:meth:`select` for what shows facts only (a table, plain rows): no award is read whole."""
+        from territoria_cli.filters import read_filters, select
+
+        kept = select(self.facts(), read_filters(self.names, **filters), sort=sort, reverse=reverse)
+        return kept[:limit], len(kept)
 
     def _at(self, kept: Sequence[Facts]) -> list[Award]:
         """The whole awards of ``kept``, in that order, each chunk read once."""

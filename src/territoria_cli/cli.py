@@ -424,8 +424,12 @@ def list_awards(
     lang: LangOption = "fr",
 ) -> None:
     """List the awards, filtered and sorted."""
-    shown, kept = _catalogue(db).select(filters, sort=sort, reverse=reverse, limit=limit)
-    views.awards(shown, views.Output(lang, as_json), total=kept)
+    catalogue = _catalogue(db)
+    if as_json:  # whole documents
+        views.awards_json(catalogue.select(filters, sort=sort, reverse=reverse, limit=limit)[0])
+    else:  # a table or rows show facts only: a big store's summaries stay unread
+        shown, kept = catalogue.select_facts(filters, sort=sort, reverse=reverse, limit=limit)
+        views.awards(shown, views.Output(lang, as_json), total=kept)
 
 
 @command(

@@ -39,6 +39,7 @@ from territoria_cli.model import (
     LEVEL_LABELS,
     LEVELS,
     Award,
+    AwardFacts,
     Lang,
     Laureate,
     Level,
@@ -263,7 +264,7 @@ def _table(title: str | None = None, caption: str | None = None) -> Table:
     return Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold", header_style="bold")
 
 
-def _award_cell(award: Award, *lines: Text | str) -> Text:
+def _award_cell(award: AwardFacts, *lines: Text | str) -> Text:
     """The title in bold, then ``lines`` (laureate, category, snippet), with the id, dim, on a line of its own.
 
     The table gives this column at least the width of the longest id, and an id
@@ -326,7 +327,7 @@ def _needs(rank: int, level: int, id_width: int, name_columns: int) -> dict[Layo
 
 
 def _awards_grid(
-    awards_shown: Sequence[Award], lang: Lang, caption: str, name_columns: Sequence[str]
+    awards_shown: Sequence[AwardFacts], lang: Lang, caption: str, name_columns: Sequence[str]
 ) -> tuple[Callable[[Layout, int, Callable[[Table, Layout], None], str], Table], dict[Layout, int]]:
     """What the list and search tables share: the ``#`` column, the level column, then name columns or not."""
     rank = len(str(len(awards_shown)))
@@ -384,7 +385,7 @@ def _shares(room: int, naturals: Sequence[int]) -> list[int]:
     return shares
 
 
-def _row_start(rank: int, award: Award, lang: Lang, layout: Layout) -> list[Text | str]:
+def _row_start(rank: int, award: AwardFacts, lang: Lang, layout: Layout) -> list[Text | str]:
     """The rank (a ``Text``: a ``str`` cell goes through Rich's markup and emoji parsers, twice) and the medal."""
     from rich.text import Text
 
@@ -392,7 +393,7 @@ def _row_start(rank: int, award: Award, lang: Lang, layout: Layout) -> list[Text
     return [number] if layout == "narrow" else [number, medal(award.level, lang)]
 
 
-def _title_lines(award: Award, lang: Lang, layout: Layout, names: str) -> list[Text | str]:
+def _title_lines(award: AwardFacts, lang: Lang, layout: Layout, names: str) -> list[Text | str]:
     """What goes under the title: in the narrow layout the medal and the names, in the compact one the names."""
     if layout == "wide":
         return []
@@ -406,14 +407,15 @@ def _title_lines(award: Award, lang: Lang, layout: Layout, names: str) -> list[T
 # ---------------------------------------------------------------- list
 
 
-def awards(selected: Sequence[Award], out: Output, *, total: int | None = None) -> None:
-    """``list``: JSON documents, a numbered table (its numbers kept for ``show N``), or one row per award.
+def awards(selected: Sequence[AwardFacts], out: Output, *, total: int | None = None) -> None:
+    """``list``: a numbered table (its numbers kept for ``show N``), or one row per award.
 
-    ``total`` is the number of awards before ``--limit`` cut the list: the caption says "6 sur 22 prix".
+    What they show are facts (:class:`territoria_cli.model.Facts`): a big
+    store's summaries stay unread. ``--json`` prints whole documents
+    (:func:`awards_json`). ``total`` is the number of awards before
+    ``--limit`` cut the list: the caption says "6 sur 22 prix".
     """
-    if out.as_json:
-        write(_awards_json(selected))
-    elif not selected:
+    if not selected:
         notice(_("No award matches these filters."))
     elif for_people():
         display(awards_table(selected, out.lang, total=total))
@@ -422,13 +424,18 @@ def awards(selected: Sequence[Award], out: Output, *, total: int | None = None) 
         write(plain_rows(award_rows(selected, out.lang)))
 
 
-def _remember(shown: Iterable[Award]) -> None:
+def awards_json(selected: Sequence[Award]) -> None:
+    """``list --json``: the awards' whole documents."""
+    write(_awards_json(selected))
+
+
+def _remember(shown: Iterable[AwardFacts]) -> None:
     from territoria_cli.last_results import remember
 
     remember([award.id for award in shown])
 
 
-def awards_table(selected: Sequence[Award], lang: Lang, *, total: int | None = None) -> _FittedTable:
+def awards_table(selected: Sequence[AwardFacts], lang: Lang, *, total: int | None = None) -> _FittedTable:
     """Numbered rows: level, category, laureate and title, with the id under the title for ``show``."""
 
     grid, needs = _awards_grid(selected, lang, count_of_awards(len(selected), lang, total), ("category", "laureate"))
@@ -442,7 +449,7 @@ def awards_table(selected: Sequence[Award], lang: Lang, *, total: int | None = N
     return _FittedTable(lambda layout, width: grid(layout, width, add_rows, FIELD_LABELS[lang]["title"]), needs)
 
 
-def award_rows(selected: Iterable[Award], lang: Lang) -> Iterable[list[str]]:
+def award_rows(selected: Iterable[AwardFacts], lang: Lang) -> Iterable[list[str]]:
     """Piped: the default columns (id, level, category, laureate, title) of each award."""
     return (row(award, DEFAULT_COLUMNS, lang) for award in selected)
 

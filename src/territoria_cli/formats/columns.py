@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 
 from territoria_cli.errors import UsageError
 from territoria_cli.i18n import _
-from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, Award, Lang
+from territoria_cli.model import AWARD_FIELDS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, AwardFacts, Lang
 from territoria_cli.text import quoted
 
 DEFAULT_COLUMNS = ("id", "level", "category", "laureate", "title")
@@ -58,8 +58,12 @@ def parse_columns(spec: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
-    """The text of one cell (see the module docstring for the rules)."""
+def cell_value(award: AwardFacts, column: str, lang: Lang = "fr") -> str:
+    """The text of one cell (see the module docstring for the rules).
+
+    Facts (:class:`territoria_cli.model.Facts`) give every column but the
+    summary, its title, the budget and the excellence, which need the award.
+    """
     if column == "level":
         return LEVEL_LABELS[lang][award.level]
     if column == "laureates":
@@ -86,7 +90,7 @@ def cell_value(award: Award, column: str, lang: Lang = "fr") -> str:
     return str(value)
 
 
-def row(award: Award, columns: Sequence[str], lang: Lang = "fr") -> list[str]:
+def row(award: AwardFacts, columns: Sequence[str], lang: Lang = "fr") -> list[str]:
     """The cells of one award, in the order of ``columns``."""
     return [cell_value(award, column, lang) for column in columns]
 
