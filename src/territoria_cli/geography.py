@@ -171,13 +171,10 @@ def find_departement(value: str) -> Departement:
     raise UnknownPlace(_("unknown département {value}; expected a code such as 06, 2A, 75 or 971").format(value=quoted(value)))
 
 
-_SHORT_CODE = re.compile(r"\d")
-
-
 def normalise_departement_code(value: str) -> str:
     """A département code as the COG writes it: "9" is "09", "2a" is "2A"; other text is returned upper-cased."""
     code = value.strip().upper()
-    return "0" + code if _SHORT_CODE.fullmatch(code) else code
+    return "0" + code if len(code) == 1 and code.isdecimal() else code
 
 
 def _resolved(value: str, by_name: dict[str, Any], what: str) -> Any:
@@ -197,10 +194,12 @@ def _resolved(value: str, by_name: dict[str, Any], what: str) -> Any:
 # The words that say what kind of body a name is, and differ between the press
 # kit ("Communauté d'agglomération du Grand Dax", "Département du Loiret") and
 # the reference ("CA du Grand Dax", "Loiret"): dropped before names are compared.
+# Patterns, compiled by ``re`` on first use (its cache keeps them): ``show`` imports this module for the
+# population's vintage and never compares names.
 _KIND_WORDS = {
-    "epci": re.compile(r"(?:ca|cc|cu|communaute (?:d'agglomeration|de communes|urbaine)|metropole)\s+"),
-    "departement": re.compile(r"(?:departement|conseil departemental)\s+(?:du |de la |de l'|des |de |d')?"),
-    "region": re.compile(r"(?:region|conseil regional)\s+(?:du |de la |de l'|des |de |d')?"),
+    "epci": r"(?:ca|cc|cu|communaute (?:d'agglomeration|de communes|urbaine)|metropole)\s+",
+    "departement": r"(?:departement|conseil departemental)\s+(?:du |de la |de l'|des |de |d')?",
+    "region": r"(?:region|conseil regional)\s+(?:du |de la |de l'|des |de |d')?",
 }
 
 
@@ -212,7 +211,7 @@ def name_key(kind: str, name: str) -> str:
     """What two names of the same body have in common, for comparing a name with the reference's."""
     folded = _plain(name)
     words = _KIND_WORDS.get(kind)
-    return words.sub("", folded, count=1) if words and words.match(folded) else folded
+    return re.sub(words, "", folded, count=1) if words and re.match(words, folded) else folded
 
 
 class _Bodies(NamedTuple):
