@@ -53,7 +53,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from territoria_cli import store as store_file
 from territoria_cli.model import Award, AwardFacts, Facts, Laureate
@@ -89,6 +89,8 @@ FORMAT = 5
 #: What a rebuild tells its :data:`ProgressFactory`: reading the store (an amount in bytes)
 #: or indexing it for search (an amount in awards).
 READING, INDEXING = "reading", "indexing"
+#: An award or its facts, as :func:`_records_of` makes them from plain rows.
+Record = TypeVar("Record", bound=AwardFacts)
 
 
 class Identity(NamedTuple):
@@ -287,7 +289,7 @@ class Catalogue:
         from territoria_cli.stats import Stats, palmares_stats
 
         def compute() -> Stats:
-            return palmares_stats(self.awards(), NO_FILTERS, hide_empty=hide_empty)
+            return palmares_stats(self.facts(), NO_FILTERS, hide_empty=hide_empty)
 
         saved = self._kept(f"stats-{'hide-empty' if hide_empty else 'all-places'}", lambda: tuple(compute()))
         try:
@@ -303,7 +305,7 @@ class Catalogue:
         """
         from territoria_cli.values import accepted_values
 
-        return self._kept(f"values-{field}", lambda: accepted_values(self.awards(), field))
+        return self._kept(f"values-{field}", lambda: accepted_values(self.facts(), field))
 
     def facts(self) -> Sequence[AwardFacts]:
         """What filters, sorting and counts read of every award, in stored order.
@@ -322,37 +324,24 @@ class Catalogue:
         rows = self._kept("facts", lambda: _fact_rows(self.awards()))
         if self._awards is not None:  # the facts were just taken from them
             return None
-        bodies: dict[Any, tuple[Laureate, ...]] = {}
-        facts = []
         with bulk_allocation():
-            for row in rows:
-                laureates = bodies.get(row[_LAUREATES_AT])
-                if laureates is None:
-                    laureates = bodies[row[_LAUREATES_AT]] = tuple(Laureate._make(body) for body in row[_LAUREATES_AT])
-                facts.append(Facts._make((*row[:_LAUREATES_AT], laureates, *row[_LAUREATES_AT + 1 :])))
-        return facts
+            return _records_of(Facts._make, rows, 1 + _BODIES_AT, {})  # after the position
 
     def select(
         self, filters: FilterValues, *, sort: str | None = None, reverse: bool = False, limit: int | None = None
     ) -> tuple[list[Award], int]:
         """:func:`territoria_cli.filters.select` over the whole store: the awards kept, cut to ``limit``, and how many were kept.
 
-        Filtering and sorting read :meth:`facts`; only the awards returned are read whole.
+        :meth:`select_facts`, then only the awards returned are read whole.
         """
-        from territoria_cli.filters import read_filters, select
-
-        chosen = read_filters(self.names, **filters)
-        facts = self._facts()
-        if facts is None:  # no facts kept (no cache, or the awards are loaded): the awards themselves
-            awards = select(self.awards(), chosen, sort=sort, reverse=reverse)
-            return awards[:limit], len(awards)
-        kept = select(facts, chosen, sort=sort, reverse=reverse)
-        return self._at(kept[:limit]), len(kept)
+        kept, count = self.select_facts(filters, sort=sort, reverse=reverse, limit=limit)
+        awards = [award for award in kept if isinstance(award, Award)]  # no facts kept: the awards themselves
+        return (awards if len(awards) == len(kept) else self._at([fact for fact in kept if isinstance(fact, Facts)])), count
 
     def select_facts(
         self, filters: FilterValues, *, sort: str | None = None, reverse: bool = False, limit: int | None = None
     ) -> tuple[list[AwardFacts], int]:
-        """:meth:`select` for what shows facts only (a table, plain rows): no award is read whole."""
+        """Filter and sort :meth:`facts`: what a table or plain rows show, no award read whole; and how many were kept."""
         from territoria_cli.filters import read_filters, select
 
         kept = select(self.facts(), read_filters(self.names, **filters), sort=sort, reverse=reverse)
@@ -492,28 +481,19 @@ def _cache_base(resolved: str) -> Path | None:
 
 
 def _fact_rows(awards: Sequence[Award]) -> list[tuple[Any, ...]]:
-    """Every award's :class:`Facts` as marshal stores them: plain tuples, a recurring value one object.
+    """Every award's :class:`Facts` as marshal stores them: its position, then the first fields of its chunk row.
 
-    Marshal writes a value shared by several rows once, and loads it once.
+    Facts are an award's first fields (a test ties the two lists), so they
+    share the chunk rows' plain tuples and their recurring values, which
+    marshal writes once and loads once.
     """
-    shared: dict[Any, Any] = {}
-    one = shared.setdefault
-    rows = []
-    for position, award in enumerate(awards):
-        row: list[Any] = [position]
-        for field in Facts._fields[1:]:
-            value = getattr(award, field)
-            if field == "laureates":
-                value = tuple(tuple(body) for body in value)
-            row.append(value if field in _UNIQUE_FACTS else one(value, value))
-        rows.append(tuple(row))
-    return rows
+    return [(position, *row[:_FACT_FIELDS]) for position, row in enumerate(_chunk_rows(awards))]
 
 
-#: Facts that differ from award to award: not worth sharing.
-_UNIQUE_FACTS = frozenset({"id", "title", "year"})
-#: Where a fact row holds the laureates (plain tuples, made :class:`Laureate` when loaded).
-_LAUREATES_AT = Facts._fields.index("laureates")
+#: How many of an award's fields, from the first, are its facts.
+_FACT_FIELDS = len(Facts._fields) - 1
+#: Where a chunk row holds the award's bodies (plain tuples, made :class:`Laureate` when loaded).
+_BODIES_AT = Award._fields.index("laureates")
 
 
 def _chunk_rows(awards: Sequence[Award]) -> list[tuple[Any, ...]]:
@@ -561,13 +541,21 @@ def _chunk_rows(awards: Sequence[Award]) -> list[tuple[Any, ...]]:
 
 def _awards_of(rows: Sequence[Sequence[Any]], bodies: dict[Any, tuple[Laureate, ...]]) -> list[Award]:
     """The awards of a chunk; ``bodies`` keeps the laureates already made, from chunk to chunk."""
-    awards = []
-    for row in rows:
-        laureates = bodies.get(row[6])
+    return _records_of(Award._make, rows, _BODIES_AT, bodies)
+
+
+def _records_of(
+    make: Callable[[tuple[Any, ...]], Record], rows: Iterable[Sequence[Any]], at: int, bodies: dict[Any, tuple[Laureate, ...]]
+) -> list[Record]:
+    """``make`` of each row, its plain bodies (at ``at``) made :class:`Laureate`, each distinct list of them once."""
+    records: list[Record] = []
+    for fields in rows:
+        plain = fields[at]
+        laureates = bodies.get(plain)
         if laureates is None:
-            laureates = bodies[row[6]] = tuple(Laureate._make(body) for body in row[6])
-        awards.append(Award(*row[:6], laureates, *row[7:]))  # type: ignore[call-arg]
-    return awards
+            laureates = bodies[plain] = tuple(Laureate._make(body) for body in plain)
+        records.append(make((*fields[:at], laureates, *fields[at + 1 :])))
+    return records
 
 
 class _CachedStore:
