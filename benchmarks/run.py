@@ -179,15 +179,7 @@ def store_edited(runner: Runner, store: Path) -> Runner:
     """
 
     def run(command: Command, env: Mapping[str, str], cwd: Path) -> Run:
-        # Only the file's tail is read and rewritten: a harness that held the 150 MB store would pass
-        # its peak memory on to every child it starts afterwards (see harness/timing.py, "peak").
-        with store.open("r+b") as file:
-            start = max(0, file.seek(0, os.SEEK_END) - (1 << 16))
-            file.seek(start)
-            tail = file.read()
-            at = tail.rindex(b'"summary": "') + len(b'"summary": "')
-            file.seek(start + at)
-            file.write(f"[{time.time_ns()}] ".encode() + tail[at:])
+        stores.edit_last_summary(store, f"[{time.time_ns()}] ")
         return runner(command, env, cwd)
 
     return run

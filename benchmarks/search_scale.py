@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from harness.stores import load_awards, scale_awards, write_tinydb  # noqa: E402
+from harness.stores import edit_last_summary, load_awards, scale_awards, write_tinydb  # noqa: E402
 
 REPOSITORY = HERE.parent
 CHILD = """
@@ -62,17 +62,6 @@ def _summary(runs: list[tuple[float, int, float, float]]) -> str:
     return f"{wall:.3f} s ({cpu:.3f} s CPU, min {min(run[0] for run in runs):.3f} s), peak {max(run[2] for run in runs):.0f} MiB"
 
 
-def _edit_last_summary(store: Path, words: str) -> None:
-    """Add ``words`` at the start of the store's last summary, rewriting only the file's tail."""
-    with store.open("r+b") as file:
-        start = max(0, file.seek(0, os.SEEK_END) - (1 << 16))
-        file.seek(start)
-        tail = file.read()
-        at = tail.rindex(b'"summary": "') + len(b'"summary": "')
-        file.seek(start + at)
-        file.write(words.encode() + tail[at:])
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -95,7 +84,7 @@ def main() -> int:
                 touched.append(measure(store, arguments.query, cache))
             edited = []
             for run in range(min(3, arguments.runs)):
-                _edit_last_summary(store, f"[edit {run}] ")
+                edit_last_summary(store, f"[edit {run}] ")
                 edited.append(measure(store, arguments.query, cache))
             warm = [measure(store, arguments.query, cache) for _ in range(arguments.runs)]
             print(
