@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # annotations only: building these aliases costs 0.15 ms at e
     from collections.abc import Callable
     from contextlib import AbstractContextManager
 
-    from territoria_cli.filters import FilterValues
+    from territoria_cli.filters import Filters, FilterValues
     from territoria_cli.stats import Stats
 
     #: ``progress(fraction)`` reporter handed to a rebuild, from 0.0 to 1.0.
@@ -342,10 +342,16 @@ class Catalogue:
         self, filters: FilterValues, *, sort: str | None = None, reverse: bool = False, limit: int | None = None
     ) -> tuple[list[AwardFacts], int]:
         """Filter and sort :meth:`facts`: what a table or plain rows show, no award read whole; and how many were kept."""
-        from territoria_cli.filters import read_filters, select
+        from territoria_cli.filters import select
 
-        kept = select(self.facts(), read_filters(self.names, **filters), sort=sort, reverse=reverse)
+        kept = select(self.facts(), self.filters(filters), sort=sort, reverse=reverse)
         return kept[:limit], len(kept)
+
+    def filters(self, typed: FilterValues) -> Filters:
+        """The filters as the user typed them, names read against those this store holds (:meth:`names`)."""
+        from territoria_cli.filters import read_filters
+
+        return read_filters(self.names, **typed)
 
     def _at(self, kept: Sequence[Facts]) -> list[Award]:
         """The whole awards of ``kept``, in that order, each chunk read once."""

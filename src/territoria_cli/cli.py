@@ -656,7 +656,6 @@ def stats(
     lang: LangOption = "fr",
 ) -> None:
     """Count awards by level, category, kind of body, région, département, or any field with --by."""
-    from territoria_cli.filters import read_filters
     from territoria_cli.stats import (
         counts_document,
         counts_table,
@@ -675,13 +674,11 @@ def stats(
     catalogue = _catalogue(db)
     document: object
     if fields:
-        chosen_filters = read_filters(catalogue.names, **filters)
-        counts = palmares_counts(catalogue.facts(), chosen_filters, fields, hide_empty=hide_empty)
+        counts = palmares_counts(catalogue.facts(), catalogue.filters(filters), fields, hide_empty=hide_empty)
         tables, document = [counts_table(counts, lang)], counts_document(counts)
     else:
         if any(filters.values()):
-            chosen_filters = read_filters(catalogue.names, **filters)
-            figures = palmares_stats(catalogue.facts(), chosen_filters, hide_empty=hide_empty)
+            figures = palmares_stats(catalogue.facts(), catalogue.filters(filters), hide_empty=hide_empty)
         else:  # the whole store's figures, which the catalogue keeps
             figures = catalogue.stats(hide_empty=hide_empty)
         tables, document = overview_tables(figures, lang), figures.to_document()
@@ -730,13 +727,13 @@ def values(
     lang: LangOption = "fr",
 ) -> None:
     """List the values a filter accepts, with how many awards each keeps."""
-    from territoria_cli.filters import read_filters, resolve_choice, select
+    from territoria_cli.filters import resolve_choice, select
     from territoria_cli.values import accepted_values
 
     chosen = resolve_choice(field, VALUE_FIELDS, "field")
     catalogue = _catalogue(db)
     if any(filters.values()):
-        counts = accepted_values(select(catalogue.facts(), read_filters(catalogue.names, **filters)), chosen)
+        counts = accepted_values(select(catalogue.facts(), catalogue.filters(filters)), chosen)
     else:  # the whole store's values, which the catalogue keeps
         counts = catalogue.values(chosen)
     views.value_counts(chosen, counts, views.Output(lang, as_json))
@@ -861,7 +858,7 @@ def export(
     lang: LangOption = "fr",
 ) -> None:
     """Write the awards as CSV, Markdown, JSON, Excel, Word or HTML, to a file or standard output."""
-    from territoria_cli.filters import each_once, read_filters, select
+    from territoria_cli.filters import each_once, select
     from territoria_cli.formats.columns import parse_columns
 
     chosen = formats.format_for(format, output)
@@ -873,7 +870,7 @@ def export(
     if references:  # a shortlist: read those awards only (as show does), and all of them only to read filters
         shortlist = each_once(map(catalogue.find, references))
         if any(filters.values()):
-            kept = read_filters(catalogue.names, **filters)
+            kept = catalogue.filters(filters)
             shortlist = [award for award in shortlist if kept.matches(award)]
         awards = select(shortlist, sort=sort)
     else:
