@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -125,11 +124,15 @@ def test_a_file_in_place_of_the_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_folder_refusing_new_files_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Simulated, so that the test also holds when run as root (root ignores modes).
-    def refused(**kwargs: object) -> tuple[int, str]:
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    # Simulated, so that the test also holds when run as root (root ignores modes): creating a file there fails.
+    real_open = os.open
 
-    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    def refused(path: str, flags: int, *args: object) -> int:
+        if str(path).startswith(str(tmp_path)) and flags & os.O_CREAT:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refused)
     with pytest.raises(OutputError) as raised:
         atomic_write_text(tmp_path / "export.csv", "x")
     assert str(raised.value) == f"{tmp_path / 'export.csv'}: cannot write the file: permission denied"
