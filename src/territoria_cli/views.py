@@ -223,12 +223,6 @@ def plain_rows(rows: Iterable[Sequence[str]]) -> str:
     return "".join("\t".join(space.sub(" ", cell) for cell in cells) + "\n" for cells in rows)
 
 
-def _awards_json(awards: Iterable[Award]) -> str:
-    from territoria_cli.formats.json import to_json
-
-    return to_json(awards)
-
-
 # ---------------------------------------------------------------- shared pieces of the terminal views
 
 
@@ -426,7 +420,9 @@ def awards(selected: Sequence[AwardFacts], out: Output, *, total: int | None = N
 
 def awards_json(selected: Sequence[Award]) -> None:
     """``list --json``: the awards' whole documents."""
-    write(_awards_json(selected))
+    from territoria_cli.formats.json import to_json
+
+    write(to_json(selected))
 
 
 def _remember(shown: Iterable[AwardFacts]) -> None:
