@@ -531,3 +531,14 @@ def test_indexing_reports_its_progress_and_redoes_only_what_changed(real_awards,
     assert found(path, "xylophonie", progress=recorder) == [documents[-1]["id"]]
     last_chunk = len(documents) - (len(documents) - 1) // CHUNK_AWARDS * CHUNK_AWARDS  # the awards of the edited one
     assert [(amount, task) for amount, task, _ in tasks] == [(path.stat().st_size, READING), (last_chunk, INDEXING)]
+
+
+def test_or_is_an_operator_only_between_words():
+    def read(query: str) -> list[tuple[tuple[str, ...], bool]]:
+        return [(tuple(word.typed for word in clause.words), clause.alternative) for clause in parse(query)]
+
+    assert read("eau OR vélo") == [(("eau",), False), (("vélo",), True)]
+    assert read("OR") == [(("OR",), False)]  # alone, leading or trailing, it is the word "or" (gold)
+    assert read("OR eau") == [(("OR",), False), (("eau",), False)]
+    assert read("eau OR") == [(("eau",), False), (("OR",), False)]
+    assert search_store(REAL, ["OR"]).total >= 1

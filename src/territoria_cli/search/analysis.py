@@ -159,12 +159,14 @@ def parse(text: str) -> list[Clause]:
                 pending_or = False
             continue
         for token in part.split():
-            if token == "OR":
+            if token == "OR" and clauses:  # an operator only after a word: leading, "OR" is a word
                 pending_or = True
                 continue
             for word in _words(token):
                 clauses.append(Clause((word,), phrase=False, alternative=pending_or and bool(clauses)))
                 pending_or = False
+    if pending_or:  # nothing came after it: "OR" was the query's last word, not an operator
+        clauses.extend(Clause((word,), phrase=False, alternative=False) for word in _words("OR"))
     trimmed: list[Clause] = []
     for clause in clauses:
         if count >= MAX_QUERY_WORDS:
